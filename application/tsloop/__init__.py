@@ -1,0 +1,1 @@
+"""Sample readings at a fixed interval and store them in a TimescaleDB hypertable."""

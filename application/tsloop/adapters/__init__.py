@@ -1,0 +1,1 @@
+"""Adapters: PostgreSQL storage, reading sources, the system clock and settings."""

@@ -1,0 +1,50 @@
+"""Engine factory for PostgreSQL through psycopg2."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
+
+from tsloop.usecases.errors import StartupError
+
+logger = logging.getLogger(__name__)
+
+# Largest batch that insert_batch sends in one round trip. SQLAlchemy splits an
+# executemany INSERT into pages of insertmanyvalues_page_size rows, so a larger
+# batch takes one round trip per page.
+MAX_BATCH_ROWS = 10_000
+
+
+def create_db_engine(url: URL, *, echo: bool = False) -> Engine:
+    """Create an engine that checks pooled connections before use."""
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        insertmanyvalues_page_size=MAX_BATCH_ROWS,
+        echo=echo,
+    )
+
+
+def check_connection(engine: Engine) -> None:
+    """Run `SELECT 1`, or raise StartupError naming the database without its password."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        target = engine.url.render_as_string(hide_password=True)
+        raise StartupError(f"cannot connect to {target}: {describe_error(exc)}") from exc
+
+
+def describe_error(exc: SQLAlchemyError) -> str:
+    """Return the error class and the first line of the driver's message.
+
+    SQLAlchemy's own message also lists the SQL and every bound parameter, which
+    for a large batch is far too long for one log line.
+    """
+    original = getattr(exc, "orig", None) or exc
+    lines = str(original).strip().splitlines()
+    first_line = lines[0] if lines else ""
+    return f"{type(original).__name__}: {first_line}"

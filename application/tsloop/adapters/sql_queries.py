@@ -1,0 +1,87 @@
+"""Read side of the reading store on PostgreSQL with TimescaleDB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Interval, Row, Select, func, literal, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from tsloop.adapters.engine import describe_error
+from tsloop.adapters.rows import row_to_bucket_dto, row_to_latest_dto, row_to_reading_dto
+from tsloop.adapters.tables import readings
+from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
+from tsloop.usecases.errors import StorageError
+
+T = TypeVar("T")
+
+
+class SqlReadingQueries:
+    """Query readings; SQLAlchemy errors are raised as StorageError."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def latest(self) -> list[LatestReadingDTO]:
+        """Return the newest reading per (source, metric) with DISTINCT ON."""
+        t = readings.c
+        statement = (
+            select(t.source, t.metric, t.time, t.value)
+            .distinct(t.source, t.metric)
+            .order_by(t.source, t.metric, t.time.desc())
+        )
+        return self._fetch(statement, row_to_latest_dto, "latest")
+
+    def range(
+        self, source: str, metric: str, start: datetime, end: datetime, limit: int
+    ) -> list[ReadingDTO]:
+        t = readings.c
+        statement = (
+            select(t.time, t.source, t.metric, t.value)
+            .where(t.source == source, t.metric == metric, t.time >= start, t.time < end)
+            .order_by(t.time)
+            .limit(limit)
+        )
+        return self._fetch(statement, row_to_reading_dto, "range")
+
+    def buckets(
+        self,
+        width: timedelta,
+        start: datetime,
+        end: datetime,
+        source: str | None = None,
+        metric: str | None = None,
+    ) -> list[BucketDTO]:
+        """Aggregate with time_bucket(width, time); the width is bound as an interval."""
+        t = readings.c
+        bucket = func.time_bucket(literal(width, Interval()), t.time).label("bucket")
+        statement = (
+            select(
+                bucket,
+                t.source,
+                t.metric,
+                func.avg(t.value).label("avg"),
+                func.min(t.value).label("min"),
+                func.max(t.value).label("max"),
+                func.count().label("count"),
+            )
+            .where(t.time >= start, t.time < end)
+            .group_by(bucket, t.source, t.metric)
+            .order_by(bucket, t.source, t.metric)
+        )
+        if source is not None:
+            statement = statement.where(t.source == source)
+        if metric is not None:
+            statement = statement.where(t.metric == metric)
+        return self._fetch(statement, row_to_bucket_dto, "bucket")
+
+    def _fetch(
+        self, statement: Select[Any], convert: Callable[[Row[Any]], T], name: str
+    ) -> list[T]:
+        try:
+            with self._engine.connect() as connection:
+                return [convert(row) for row in connection.execute(statement)]
+        except SQLAlchemyError as exc:
+            raise StorageError(f"{name} query failed: {describe_error(exc)}") from exc

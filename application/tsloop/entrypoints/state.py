@@ -1,0 +1,42 @@
+"""Command line state shared by the commands: env file, global flags, settings loading."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tsloop import bootstrap
+from tsloop.adapters.settings import Settings, SettingsError
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+DEFAULT_ENV_FILE = Path(".env")
+
+
+class SettingsProblem(click.ClickException):
+    """Invalid or missing setting: printed without a traceback, exit status 2."""
+
+    exit_code = 2
+
+
+@dataclass
+class CliState:
+    env_file: Path
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def load(self, **flags: Any) -> Settings:
+        """Load settings with the global and command flags, then configure logging."""
+        overrides = {**self.overrides, **flags}
+        try:
+            settings = bootstrap.load_settings(self.env_file, overrides)
+        except SettingsError as exc:
+            raise SettingsProblem(str(exc)) from None
+        logging.basicConfig(
+            level=settings.log_level, stream=sys.stderr, format=LOG_FORMAT, force=True
+        )
+        return settings

@@ -1,0 +1,1 @@
+"""Use cases: the sampling loop and the queries, written against ports."""

@@ -1,0 +1,77 @@
+"""Ports: the interfaces that adapters implement for the use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from tsloop.domain import Reading
+from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
+
+
+class ReadingCommands(Protocol):
+    """Write side of the reading store; implementations raise StorageError on failure."""
+
+    def insert_batch(self, readings: Sequence[Reading]) -> int:
+        """Insert readings in one round trip, skip duplicates, return the number inserted."""
+        ...
+
+    def delete_range(self, start: datetime, end: datetime, source: str | None = None) -> int:
+        """Delete readings with start <= time < end, optionally of one source only."""
+        ...
+
+
+class ReadingQueries(Protocol):
+    """Read side of the reading store; implementations raise StorageError on failure."""
+
+    def latest(self) -> list[LatestReadingDTO]:
+        """Return the newest reading of each (source, metric) series."""
+        ...
+
+    def range(
+        self, source: str, metric: str, start: datetime, end: datetime, limit: int
+    ) -> list[ReadingDTO]:
+        """Return up to `limit` readings of one series with start <= time < end, oldest first."""
+        ...
+
+    def buckets(
+        self,
+        width: timedelta,
+        start: datetime,
+        end: datetime,
+        source: str | None = None,
+        metric: str | None = None,
+    ) -> list[BucketDTO]:
+        """Return avg, min, max and count per time bucket and series."""
+        ...
+
+
+class ReadingSource(Protocol):
+    """Producer of readings; implementations raise SourceError on failure."""
+
+    def sample(self, at: datetime) -> list[Reading]:
+        """Return the readings for the tick whose scheduled wall time is `at`."""
+        ...
+
+
+class Clock(Protocol):
+    """Time source of the loop: a monotonic clock for scheduling, UTC wall time for labels."""
+
+    def monotonic(self) -> float:
+        """Return seconds on a clock that never goes backwards."""
+        ...
+
+    def now(self) -> datetime:
+        """Return the current wall time as an aware UTC datetime."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Block for `seconds`."""
+        ...
+
+
+class StopFlag(Protocol):
+    """Flag that asks the loop to stop after the current tick; threading.Event fits."""
+
+    def is_set(self) -> bool: ...

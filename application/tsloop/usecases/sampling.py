@@ -1,0 +1,166 @@
+"""Sampling loop: run ticks at a fixed rate and store each tick's readings as one batch."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from dataclasses import dataclass
+
+from tsloop.usecases.dto import RunSummary, TickReport
+from tsloop.usecases.errors import SourceError, StartupError, StorageError
+from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
+from tsloop.usecases.schedule import Schedule, start_schedule
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    """Loop parameters. With neither `ticks` nor `duration` the loop runs until stopped.
+
+    `ticks` counts executed ticks. `duration` is in seconds from the first due
+    time, so ticks due at offsets below `duration` run. `late_tolerance` is the
+    lateness in seconds above which a tick is logged and counted as late.
+    `max_sleep` bounds one sleep so that the stop flag is checked at least that often.
+    `report_limit` caps how many tick reports the summary keeps, newest last.
+    """
+
+    interval: float
+    ticks: int | None = None
+    duration: float | None = None
+    late_tolerance: float = 0.05
+    max_sleep: float = 0.25
+    report_limit: int = 100_000
+
+
+class _NeverStop:
+    def is_set(self) -> bool:
+        return False
+
+
+def validate_loop_config(config: LoopConfig) -> None:
+    """Raise StartupError if the configuration cannot drive a loop."""
+    if config.ticks is not None and config.duration is not None:
+        raise StartupError("set either ticks or duration, not both")
+    if config.ticks is not None and config.ticks < 1:
+        raise StartupError(f"ticks {config.ticks} is invalid: use an integer >= 1")
+    if config.duration is not None and not (
+        math.isfinite(config.duration) and config.duration > 0
+    ):
+        raise StartupError(f"duration {config.duration!r} is invalid: use seconds > 0")
+    if config.late_tolerance < 0 or config.max_sleep <= 0 or config.report_limit < 0:
+        raise StartupError("late_tolerance, max_sleep and report_limit must be positive")
+
+
+def run_sampling_loop(
+    source: ReadingSource,
+    commands: ReadingCommands,
+    clock: Clock,
+    config: LoopConfig,
+    stop: StopFlag | None = None,
+) -> RunSummary:
+    """Run the loop until the tick count, the duration or the stop flag ends it.
+
+    Raises StartupError on an invalid configuration. A tick whose source or
+    store fails is logged, counted as failed and the loop goes on.
+    """
+    try:
+        validate_loop_config(config)
+        schedule = start_schedule(config.interval, clock.now(), clock.monotonic())
+    except StartupError as exc:
+        logger.error("cannot start the sampling loop: %s", exc)
+        raise
+    return _SamplingLoop(source, commands, clock, config, stop or _NeverStop(), schedule).run()
+
+
+class _SamplingLoop:
+    def __init__(
+        self,
+        source: ReadingSource,
+        commands: ReadingCommands,
+        clock: Clock,
+        config: LoopConfig,
+        stop: StopFlag,
+        schedule: Schedule,
+    ) -> None:
+        self._source = source
+        self._commands = commands
+        self._clock = clock
+        self._config = config
+        self._stop = stop
+        self._schedule = schedule
+        self._reports: deque[TickReport] = deque(maxlen=config.report_limit)
+        self._summary = RunSummary(interval=schedule.interval, anchor=schedule.anchor)
+
+    def run(self) -> RunSummary:
+        config = self._config
+        tick = 0
+        while not self._stop.is_set():
+            if config.ticks is not None and self._summary.ticks >= config.ticks:
+                break
+            due = self._schedule.due(tick)
+            if config.duration is not None and tick * self._schedule.interval >= config.duration:
+                break
+            if not self._sleep_until(due):
+                break
+            started = self._clock.monotonic()
+            lateness = started - due
+            missed = math.floor(lateness / self._schedule.interval)
+            if missed >= 1:
+                # Run only the most recent due tick instead of a burst of stale ones.
+                self._summary.missed += missed
+                logger.warning(
+                    "skipped %d missed ticks after tick %d: %.1f ms late",
+                    missed,
+                    tick,
+                    lateness * 1000,
+                )
+                tick += missed
+                continue
+            self._run_tick(tick, due, started)
+            tick += 1
+        summary = self._summary
+        summary.reports = list(self._reports)
+        logger.info(
+            "stopped: ticks=%d rows=%d late=%d missed=%d failed=%d",
+            summary.ticks,
+            summary.rows_written,
+            summary.late,
+            summary.missed,
+            summary.failed,
+        )
+        return summary
+
+    def _sleep_until(self, due: float) -> bool:
+        """Sleep in bounded steps until `due`; return False if the stop flag was set."""
+        max_steps = math.ceil(max(due - self._clock.monotonic(), 0) / self._config.max_sleep) + 2
+        for _ in range(max_steps):
+            remaining = due - self._clock.monotonic()
+            if remaining <= 0:
+                return True
+            if self._stop.is_set():
+                return False
+            self._clock.sleep(min(remaining, self._config.max_sleep))
+        return True
+
+    def _run_tick(self, tick: int, due: float, started: float) -> None:
+        lateness = started - due
+        if lateness > self._config.late_tolerance:
+            self._summary.late += 1
+            logger.warning("tick %d started %.1f ms late", tick, lateness * 1000)
+        tick_time = self._schedule.tick_time(tick)
+        error: str | None = None
+        rows = 0
+        try:
+            readings = self._source.sample(tick_time)
+            rows = self._commands.insert_batch(readings)
+        except (SourceError, StorageError) as exc:
+            error = str(exc)
+            self._summary.failed += 1
+            logger.error("tick %d at %s failed: %s", tick, tick_time.isoformat(), exc)
+        else:
+            logger.info("tick %d: rows=%d lateness=%.1f ms", tick, rows, lateness * 1000)
+        self._summary.ticks += 1
+        self._summary.rows_written += rows
+        self._reports.append(TickReport(tick, tick_time, due, started, lateness, rows, error))
