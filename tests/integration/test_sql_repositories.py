@@ -105,7 +105,7 @@ def test_buckets_aggregate_with_time_bucket(runtime_engine: Engine) -> None:
 
     assert len(buckets) == 2
     first, second = buckets
-    assert first.start == T0
+    assert first.bucket == T0
     assert (first.count, first.min, first.max, first.avg) == (3, 1.0, 5.0, 3.0)
-    assert second.start == T0 + timedelta(minutes=1)
+    assert second.bucket == T0 + timedelta(minutes=1)
     assert (second.count, second.min, second.max, second.avg) == (1, 10.0, 10.0, 10.0)

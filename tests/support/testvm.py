@@ -20,6 +20,8 @@ RECAP = re.compile(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)
 class TestVm:
     """A booted test VM, as `testvm env` describes it."""
 
+    __test__ = False  # a dataclass, not a pytest test class
+
     name: str
     address: str
     host_address: str
