@@ -33,7 +33,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def ansible_playbook() -> Path:
-    found = shutil.which("ansible-playbook", path=str(Path(sys.executable).parent)) or shutil.which("ansible-playbook")
+    found = shutil.which("ansible-playbook", path=str(Path(sys.executable).parent)) or shutil.which(
+        "ansible-playbook"
+    )
     if found is None:
         pytest.fail("ansible-playbook is not installed; run: pip install -e '.[dev]'")
     return Path(found)
@@ -59,7 +61,9 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def provisioned(shared_vm: TestVm, session_dir: Path, ansible_playbook: Path) -> tuple[DatabaseAccess, PlaybookRun]:
+def provisioned(
+    shared_vm: TestVm, session_dir: Path, ansible_playbook: Path
+) -> tuple[DatabaseAccess, PlaybookRun]:
     """Run site.yml once on the fresh shared VM; tests read the first run's outcome from here."""
     access = database_access(shared_vm)
     variables = write_playbook_vars(shared_vm, access, session_dir)

@@ -9,7 +9,6 @@ from pathlib import Path
 import psycopg2
 import psycopg2.errors
 import pytest
-
 from tests.support.cli import run_tsloop
 from tests.support.testvm import DatabaseAccess, PlaybookRun, TestVm, run_site
 
@@ -19,10 +18,17 @@ SERIES = 7
 
 def connect(database: DatabaseAccess, role: str) -> psycopg2.extensions.connection:
     user, password = (
-        (database.owner, database.owner_password) if role == "owner" else (database.runtime, database.runtime_password)
+        (database.owner, database.owner_password)
+        if role == "owner"
+        else (database.runtime, database.runtime_password)
     )
     return psycopg2.connect(
-        host=database.host, port=database.port, dbname=database.name, user=user, password=password, connect_timeout=10
+        host=database.host,
+        port=database.port,
+        dbname=database.name,
+        user=user,
+        password=password,
+        connect_timeout=10,
     )
 
 
@@ -52,10 +58,15 @@ def test_fresh_site_run_changes_the_server(provisioned: tuple[DatabaseAccess, Pl
 
 
 def test_second_site_run_changes_nothing(
-    provisioned: tuple[DatabaseAccess, PlaybookRun], shared_vm: TestVm, playbook_vars: Path, ansible_playbook: Path
+    provisioned: tuple[DatabaseAccess, PlaybookRun],
+    shared_vm: TestVm,
+    playbook_vars: Path,
+    ansible_playbook: Path,
 ) -> None:
     second = run_site(shared_vm, playbook_vars, ansible_playbook)
-    print(f"\nsecond site.yml run: {second.seconds:.1f} s, changed={second.changed}", file=sys.stderr)
+    print(
+        f"\nsecond site.yml run: {second.seconds:.1f} s, changed={second.changed}", file=sys.stderr
+    )
 
     assert second.returncode == 0, second.output[-3000:]
     assert second.changed == 0, second.output[-3000:]
@@ -67,13 +78,24 @@ def test_loop_writes_ticks_times_series_rows(migrated: DatabaseAccess, tmp_path:
     connection.close()
 
     result = run_tsloop(
-        migrated, "run", "--ticks", str(TICKS), "--interval", "0.5", "--series", str(SERIES), cwd=tmp_path
+        migrated,
+        "run",
+        "--ticks",
+        str(TICKS),
+        "--interval",
+        "0.5",
+        "--series",
+        str(SERIES),
+        cwd=tmp_path,
     )
 
     assert result.returncode == 0, result.stderr
     assert scalar(migrated, "runtime", "SELECT count(*) FROM readings") == TICKS * SERIES
     assert scalar(migrated, "runtime", "SELECT count(DISTINCT time) FROM readings") == TICKS
-    assert scalar(migrated, "runtime", "SELECT count(DISTINCT (source, metric)) FROM readings") == SERIES
+    assert (
+        scalar(migrated, "runtime", "SELECT count(DISTINCT (source, metric)) FROM readings")
+        == SERIES
+    )
 
 
 def test_readings_land_in_hypertable_chunks(migrated: DatabaseAccess, tmp_path: Path) -> None:
@@ -81,10 +103,15 @@ def test_readings_land_in_hypertable_chunks(migrated: DatabaseAccess, tmp_path: 
     assert run.returncode == 0, run.stderr
 
     hypertables = scalar(
-        migrated, "owner", "SELECT count(*) FROM timescaledb_information.hypertables WHERE hypertable_name = 'readings'"
+        migrated,
+        "owner",
+        "SELECT count(*) FROM timescaledb_information.hypertables"
+        " WHERE hypertable_name = 'readings'",
     )
     chunks = scalar(
-        migrated, "owner", "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'readings'"
+        migrated,
+        "owner",
+        "SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_name = 'readings'",
     )
 
     assert hypertables == 1
@@ -93,7 +120,9 @@ def test_readings_land_in_hypertable_chunks(migrated: DatabaseAccess, tmp_path: 
 
 
 def test_query_latest_prints_each_series(migrated: DatabaseAccess, tmp_path: Path) -> None:
-    run = run_tsloop(migrated, "run", "--ticks", "1", "--interval", "0.2", "--series", "3", cwd=tmp_path)
+    run = run_tsloop(
+        migrated, "run", "--ticks", "1", "--interval", "0.2", "--series", "3", cwd=tmp_path
+    )
     assert run.returncode == 0, run.stderr
 
     result = run_tsloop(migrated, "query", "latest", cwd=tmp_path)
@@ -113,7 +142,9 @@ def test_query_latest_prints_each_series(migrated: DatabaseAccess, tmp_path: Pat
         "TRUNCATE readings",
     ],
 )
-def test_runtime_role_cannot_change_schema_or_rows(migrated: DatabaseAccess, statement: str) -> None:
+def test_runtime_role_cannot_change_schema_or_rows(
+    migrated: DatabaseAccess, statement: str
+) -> None:
     connection = connect(migrated, "runtime")
 
     with pytest.raises(psycopg2.errors.InsufficientPrivilege), connection.cursor() as cursor:
@@ -127,7 +158,8 @@ def test_runtime_role_can_insert_and_select(migrated: DatabaseAccess) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO readings (time, source, metric, value) VALUES ('2001-02-03T04:05:06Z', 'e2e', 'probe', 1.5)"
+            "INSERT INTO readings (time, source, metric, value)"
+            " VALUES ('2001-02-03T04:05:06Z', 'e2e', 'probe', 1.5)"
         )
         cursor.execute("SELECT value FROM readings WHERE source = 'e2e' AND metric = 'probe'")
         row = cursor.fetchone()

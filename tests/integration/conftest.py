@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
-
 from tests.support.testvm import REPO_ROOT, DatabaseAccess
+
 from tsloop.adapters.engine import create_db_engine
 from tsloop.adapters.migrations import upgrade_to_head
 
@@ -18,10 +18,20 @@ CHUNK_INTERVAL = "1 day"
 def role_url(database: DatabaseAccess, role: str) -> URL:
     if role == "owner":
         return URL.create(
-            "postgresql+psycopg2", database.owner, database.owner_password, database.host, database.port, database.name
+            "postgresql+psycopg2",
+            database.owner,
+            database.owner_password,
+            database.host,
+            database.port,
+            database.name,
         )
     return URL.create(
-        "postgresql+psycopg2", database.runtime, database.runtime_password, database.host, database.port, database.name
+        "postgresql+psycopg2",
+        database.runtime,
+        database.runtime_password,
+        database.host,
+        database.port,
+        database.name,
     )
 
 

@@ -10,10 +10,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
-
 from tests.integration.conftest import CHUNK_INTERVAL, role_url
 from tests.support.cli import tsloop_executable
 from tests.support.testvm import REPO_ROOT, DatabaseAccess
+
 from tsloop.adapters.migrations import build_alembic_config, current_revision, upgrade_to_head
 
 MIGRATIONS = REPO_ROOT / "database"
@@ -53,7 +53,9 @@ def test_autogenerate_proposes_no_change(migrated: DatabaseAccess) -> None:
     command.check(config)
 
 
-def test_two_concurrent_migrations_both_succeed(migrated: DatabaseAccess, owner_engine: Engine, tmp_path: Path) -> None:
+def test_two_concurrent_migrations_both_succeed(
+    migrated: DatabaseAccess, owner_engine: Engine, tmp_path: Path
+) -> None:
     config = build_alembic_config(MIGRATIONS, role_url(migrated, "owner"), CHUNK_INTERVAL)
     command.downgrade(config, "base")
     assert current_revision(owner_engine) is None
@@ -63,8 +65,12 @@ def test_two_concurrent_migrations_both_succeed(migrated: DatabaseAccess, owner_
 
     processes = [
         subprocess.Popen(
-            [tsloop_executable(), "migrate"], cwd=tmp_path, env=environment, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [tsloop_executable(), "migrate"],
+            cwd=tmp_path,
+            env=environment,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         for _ in range(2)
     ]

@@ -33,7 +33,10 @@ class TestVm:
     def ssh(self, command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(TESTVM), "--name", self.name, "ssh", "--", command],
-            text=True, capture_output=True, timeout=timeout, check=False,
+            text=True,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
         )
 
 
@@ -75,18 +78,28 @@ class DatabaseAccess:
     def url(self, role: str = "runtime") -> str:
         from sqlalchemy.engine import URL
 
-        user, password = (self.owner, self.owner_password) if role == "owner" else (self.runtime, self.runtime_password)
-        return URL.create("postgresql+psycopg2", user, password, self.host, self.port, self.name).render_as_string(
-            hide_password=False
+        user, password = (
+            (self.owner, self.owner_password)
+            if role == "owner"
+            else (self.runtime, self.runtime_password)
         )
+        return URL.create(
+            "postgresql+psycopg2", user, password, self.host, self.port, self.name
+        ).render_as_string(hide_password=False)
 
 
 def testvm(name: str, *args: str, timeout: float = 600) -> str:
     result = subprocess.run(
-        [str(TESTVM), "--name", name, *args], text=True, capture_output=True, timeout=timeout, check=False
+        [str(TESTVM), "--name", name, *args],
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"testvm {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+        raise RuntimeError(
+            f"testvm {' '.join(args)} failed ({result.returncode}):\n{result.stderr}"
+        )
     return result.stdout
 
 
@@ -138,8 +151,22 @@ def run_site(vm: TestVm, variables: Path, ansible_playbook: Path, *extra: str) -
     """Run site.yml from the repository root against the VM and parse its recap."""
     started = time.monotonic()
     result = subprocess.run(
-        [str(ansible_playbook), "-i", "inventory/", "-i", str(vm.inventory), "-e", f"@{variables}", *extra, "site.yml"],
-        cwd=REPO_ROOT, text=True, capture_output=True, timeout=1200, check=False,
+        [
+            str(ansible_playbook),
+            "-i",
+            "inventory/",
+            "-i",
+            str(vm.inventory),
+            "-e",
+            f"@{variables}",
+            *extra,
+            "site.yml",
+        ],
+        cwd=REPO_ROOT,
+        text=True,
+        capture_output=True,
+        timeout=1200,
+        check=False,
     )
     seconds = time.monotonic() - started
     output = result.stdout + result.stderr
