@@ -112,4 +112,3 @@ def migrate(settings: Settings, cwd: Path | None = None) -> MigrationResult:
     """Upgrade the schema to head as the owner role, using the located database/ folder."""
     directory = locate_migrations_dir(settings.migrations_dir, cwd or Path.cwd())
     return upgrade_to_head(directory, settings.owner_url(), settings.chunk_interval)
-

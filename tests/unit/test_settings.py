@@ -266,7 +266,10 @@ def test_describe_settings_masks_secrets(env_file, monkeypatch):
     monkeypatch.setenv("TSLOOP_DB_OWNER_PASSWORD", "topsecret3")
     settings = load_settings(env_file, {"interval": 5.0})
 
-    rows = {row.name: row for row in describe_settings(settings, setting_origins(env_file, {"interval": 5.0}))}
+    rows = {
+        row.name: row
+        for row in describe_settings(settings, setting_origins(env_file, {"interval": 5.0}))
+    }
 
     assert "topsecret" not in " ".join(f"{row.value} {row.origin}" for row in rows.values())
     assert rows["TSLOOP_DB_PASSWORD"].value == "***"

@@ -56,9 +56,7 @@ class Settings(BaseSettings):
     interval: float = Field(
         1.0, gt=0, le=86400, allow_inf_nan=False, description="seconds, > 0 and <= 86400"
     )
-    source: Literal["synthetic", "system"] = Field(
-        "synthetic", description="synthetic or system"
-    )
+    source: Literal["synthetic", "system"] = Field("synthetic", description="synthetic or system")
     series: int = Field(
         10, ge=1, le=MAX_BATCH_ROWS, description=f"an integer from 1 to {MAX_BATCH_ROWS}"
     )

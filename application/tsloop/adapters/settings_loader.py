@@ -78,4 +78,3 @@ def describe_settings(settings: Settings, origins: Mapping[str, str]) -> list[Se
         )
         for field in Settings.model_fields
     ]
-

@@ -21,6 +21,7 @@ from tsloop.usecases.errors import UseCaseError
 
 logger = logging.getLogger(__name__)
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--env-file",

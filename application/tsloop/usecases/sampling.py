@@ -45,9 +45,7 @@ def validate_loop_config(config: LoopConfig) -> None:
         raise StartupError("set either ticks or duration, not both")
     if config.ticks is not None and config.ticks < 1:
         raise StartupError(f"ticks {config.ticks} is invalid: use an integer >= 1")
-    if config.duration is not None and not (
-        math.isfinite(config.duration) and config.duration > 0
-    ):
+    if config.duration is not None and not (math.isfinite(config.duration) and config.duration > 0):
         raise StartupError(f"duration {config.duration!r} is invalid: use seconds > 0")
     if config.late_tolerance < 0 or config.max_sleep <= 0 or config.report_limit < 0:
         raise StartupError("late_tolerance, max_sleep and report_limit must be positive")
