@@ -182,3 +182,18 @@ def test_query_latest_prints_table(runner, monkeypatch):
     assert "series_0000" in result.output
     assert "2026-01-01T00:00:00+00:00" in result.output
     assert "1.25" in result.output
+
+
+def test_run_startup_error_is_logged_and_exits_1(runner, monkeypatch, caplog):
+    from tsloop.usecases.errors import StartupError
+
+    def run_service(settings, stop=None):
+        raise StartupError("cannot connect to postgresql+psycopg2://tsloop_app:***@db/tsloop")
+
+    monkeypatch.setattr(bootstrap, "run_service", run_service)
+
+    result = runner.invoke(cli, ["run"])
+
+    assert result.exit_code == 1
+    assert "cannot run: cannot connect to" in caplog.text
+    assert "Traceback" not in result.output

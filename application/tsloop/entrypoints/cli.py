@@ -62,8 +62,9 @@ def migrate_command(state: CliState) -> None:
     except SettingsError as exc:
         raise SettingsProblem(str(exc)) from None
     except UseCaseError as exc:
+        # Logged rather than printed, so the message has a timestamp in service logs.
         logger.error("migration failed: %s", exc)
-        raise click.ClickException(str(exc)) from None
+        raise SystemExit(1) from None
     click.echo(f"revision {result.before} -> {result.after}")
 
 
@@ -98,7 +99,7 @@ def run_command(state: CliState, /, **flags: Any) -> None:
         raise SettingsProblem(str(exc)) from None
     except UseCaseError as exc:
         logger.error("cannot run: %s", exc)
-        raise click.ClickException(str(exc)) from None
+        raise SystemExit(1) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
