@@ -181,7 +181,7 @@ def test_failed_tick_is_logged_and_loop_continues(clock, source, caplog):
     assert summary.rows_written == 3 * source.series
     assert summary.reports[1].error == "connection lost"
     assert summary.reports[1].rows_written == 0
-    assert "tick 1 at 2026-03-01T12:00:02+00:00 failed: connection lost" in caplog.text
+    assert "tick 1 at 2026-03-01T12:00:02+00:00 failed (1 in a row): connection lost" in caplog.text
 
 
 def test_source_error_is_logged_and_loop_continues(clock, commands):
@@ -253,3 +253,17 @@ def test_invalid_config_is_logged_and_raised(clock, source, commands, caplog, co
 
     assert "cannot start the sampling loop" in caplog.text
     assert commands.batches == []
+
+
+def test_repeated_failures_are_rate_limited(clock, source, caplog):
+    commands = FakeCommands(clock, fail_calls=set(range(1, 131)))
+
+    with caplog.at_level(logging.INFO, logger="tsloop.usecases.sampling"):
+        summary = run_sampling_loop(source, commands, clock, LoopConfig(interval=1.0, ticks=132))
+
+    errors = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert summary.failed == 130
+    assert len(errors) == 5
+    assert "(60 in a row)" in errors[3]
+    assert "(120 in a row)" in errors[4]
+    assert "recovered after 130 failed ticks" in caplog.text
