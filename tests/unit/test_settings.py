@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tsloop.adapters.settings import Settings, SettingsError, mask_secret
-from tsloop.adapters.settings_loader import describe_settings, load_settings, setting_origins
+from tsloop.adapters.settings import Settings, SettingsError
+from tsloop.adapters.settings_loader import (
+    describe_settings,
+    load_settings,
+    mask_secret,
+    setting_origins,
+)
 
 pytestmark = pytest.mark.unit
 

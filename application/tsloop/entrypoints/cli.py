@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tsloop import bootstrap
+from tsloop.adapters.migrations import locate_migrations_dir
 from tsloop.adapters.settings import SettingsError
 from tsloop.adapters.settings_loader import describe_settings, setting_origins
 from tsloop.entrypoints import formatting
@@ -50,6 +51,12 @@ def config_command(state: CliState) -> None:
     origins = setting_origins(state.env_file, state.overrides)
     click.echo(f"env file: {state.env_file} ({'found' if state.env_file.is_file() else 'absent'})")
     click.echo(formatting.format_settings(describe_settings(settings, origins)))
+    try:
+        directory = locate_migrations_dir(settings.migrations_dir, Path.cwd())
+    except SettingsError as exc:
+        click.echo(f"migrations: {exc}")
+    else:
+        click.echo(f"migrations: {directory}")
 
 
 @cli.command("migrate")

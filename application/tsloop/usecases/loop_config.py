@@ -36,4 +36,4 @@ def validate_loop_config(config: LoopConfig) -> None:
     if config.duration is not None and not (math.isfinite(config.duration) and config.duration > 0):
         raise StartupError(f"duration {config.duration!r} is invalid: use seconds > 0")
     if config.late_tolerance < 0 or config.max_sleep <= 0 or config.report_limit < 0:
-        raise StartupError("late_tolerance, max_sleep and report_limit must be positive")
+        raise StartupError("late_tolerance and report_limit must be >= 0 and max_sleep must be > 0")
