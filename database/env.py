@@ -44,7 +44,7 @@ def _migrate_with_lock(connection: Connection) -> None:
     connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     if owns_transaction:
         # The session-level lock outlives this commit, and the migration below runs
-        # in a new transaction that sees what an earlier lock holder committed.
+        # in a new transaction that reads what an earlier lock holder committed.
         connection.commit()
     try:
         _configure(connection=connection)

@@ -22,7 +22,7 @@ def runner():
 
 @pytest.fixture
 def fake_service(monkeypatch):
-    """Replace run_service with the real loop on fakes; record the settings and stop flag."""
+    """Replace run_service with the real loop on fakes and record the settings and stop flag."""
     calls = {}
 
     def run_service(settings, stop=None):
@@ -66,7 +66,7 @@ def test_invalid_setting_exits_2_without_traceback(runner, monkeypatch):
     assert "Traceback" not in result.output
 
 
-def test_missing_env_file_flag_is_usage_error(runner, tmp_path):
+def test_missing_env_file_is_usage_error(runner, tmp_path):
     result = runner.invoke(cli, ["--env-file", str(tmp_path / "absent.env"), "config"])
 
     assert result.exit_code == 2
@@ -184,7 +184,7 @@ def test_query_latest_prints_table(runner, monkeypatch):
     assert "1.25" in result.output
 
 
-def test_run_startup_error_is_logged_and_exits_1(runner, monkeypatch, caplog):
+def test_run_startup_error_exits_1(runner, monkeypatch, caplog):
     from tsloop.usecases.errors import StartupError
 
     def run_service(settings, stop=None):

@@ -30,7 +30,7 @@ def test_anchor_on_exact_multiple_is_now():
     assert schedule.mono_start == 5.0
 
 
-def test_tick_time_is_exact_for_fractional_interval():
+def test_fractional_tick_time_is_exact():
     schedule = start_schedule(0.3, datetime(2026, 1, 1, tzinfo=UTC), 0.0)
 
     assert schedule.tick_time(1_000_000) - schedule.anchor == timedelta(seconds=300_000)

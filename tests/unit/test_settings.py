@@ -102,7 +102,7 @@ def test_missing_env_file_is_skipped(tmp_path):
     assert settings.interval == 1.0
 
 
-def test_default_env_file_is_dotenv_in_cwd(tmp_path, monkeypatch):
+def test_default_env_file_in_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_env(tmp_path / ".env", INTERVAL=7)
 
@@ -232,7 +232,7 @@ def test_missing_password_names_variable(env_file):
         settings.owner_url()
 
 
-def test_non_postgresql_url_is_rejected_without_password(env_file, monkeypatch):
+def test_non_postgresql_url_rejected(env_file, monkeypatch):
     monkeypatch.setenv("TSLOOP_DATABASE_URL", "mysql://u:topsecret@h/d")
 
     with pytest.raises(SettingsError) as raised:

@@ -18,7 +18,7 @@ TIMESCALEDB_SCHEMAS = frozenset(
         "toolkit_experimental",
     }
 )
-# Indexes that create_hypertable adds; they are left out of the metadata on purpose.
+# Indexes that create_hypertable adds, left out of the metadata on purpose.
 TIMESCALEDB_INDEXES = frozenset({"readings_time_idx"})
 
 

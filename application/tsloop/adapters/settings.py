@@ -21,7 +21,7 @@ SECRET_FIELDS = frozenset(
 
 
 class SettingsError(Exception):
-    """A setting is invalid or missing; the message names it and says how to fix it."""
+    """Invalid or missing setting. The message names the setting and how to fix it."""
 
 
 def env_name(field: str) -> str:
@@ -30,7 +30,7 @@ def env_name(field: str) -> str:
 
 
 class Settings(BaseSettings):
-    """Effective settings; precedence is flags > .env file > environment > defaults."""
+    """Effective settings. Precedence, highest first: flags, .env file, environment, defaults."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,

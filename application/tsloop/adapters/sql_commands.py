@@ -32,7 +32,7 @@ def insert_ignoring_duplicates() -> ReturningInsert[tuple[datetime]]:
 
 
 class SqlReadingCommands:
-    """Insert and delete readings; SQLAlchemy errors are raised as StorageError."""
+    """Insert and delete readings, raising SQLAlchemy errors as StorageError."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

@@ -54,7 +54,7 @@ def buckets_statement(
     source: str | None = None,
     metric: str | None = None,
 ) -> Select[Any]:
-    """Aggregate with time_bucket(width, time); the width is bound as an interval."""
+    """Aggregate with time_bucket(width, time), binding the width as an interval."""
     t = readings.c
     bucket = func.time_bucket(literal(width, Interval()), t.time).label("bucket")
     statement = (
@@ -81,7 +81,7 @@ def buckets_statement(
 
 
 class SqlReadingQueries:
-    """Query readings; SQLAlchemy errors are raised as StorageError."""
+    """Query readings, raising SQLAlchemy errors as StorageError."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
     "--log-level",
     type=click.Choice(LOG_LEVELS, case_sensitive=False),
     default=None,
-    help="Log level; overrides TSLOOP_LOG_LEVEL.",
+    help="Log level, overriding TSLOOP_LOG_LEVEL.",
 )
 @click.pass_context
 def cli(ctx: click.Context, env_file: Path | None, log_level: str | None) -> None:
@@ -119,5 +119,5 @@ cli.add_command(query)
 
 
 def main() -> None:
-    """Run the tsloop command; the console script entry point."""
+    """Run the tsloop command line (the console script entry point)."""
     cli(prog_name="tsloop")

@@ -41,11 +41,11 @@ class CliState:
 
 
 class _StderrHandler(logging.StreamHandler[TextIO]):
-    """Handler that tsloop installs, told apart from handlers that others installed."""
+    """Stderr handler installed by tsloop, a subclass so it can be found and replaced."""
 
 
 def configure_logging(level: str) -> None:
-    """Log to stderr with time, level and logger name; safe to call more than once."""
+    """Log to stderr with time, level and logger name, replacing an earlier tsloop handler."""
     root = logging.getLogger()
     root.setLevel(level)
     for handler in root.handlers:

@@ -113,7 +113,7 @@ class _SamplingLoop:
         return summary
 
     def _sleep_until(self, due: float) -> bool:
-        """Sleep in bounded steps until `due`; return False if the stop flag was set."""
+        """Sleep in bounded steps until `due`, and return False if the stop flag was set."""
         max_steps = math.ceil(max(due - self._clock.monotonic(), 0) / self._config.max_sleep) + 2
         for _ in range(max_steps):
             remaining = due - self._clock.monotonic()
