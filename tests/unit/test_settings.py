@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tsloop.adapters.settings import Settings, SettingsError
@@ -291,3 +293,19 @@ def test_mask_secret_leaves_plain_values():
     assert mask_secret("db_host", "h") == "h"
     assert mask_secret("db_password", "") == "(empty)"
     assert mask_secret("database_url", "garbage topsecret") == "***"
+
+
+def test_env_example_lists_every_setting():
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    lines = [line for line in example.read_text().splitlines() if line and not line.startswith("#")]
+
+    keys = [line.split("=", 1)[0] for line in lines]
+    assert keys == [f"TSLOOP_{field.upper()}" for field in Settings.model_fields]
+    assert all(not line.startswith("export ") for line in lines)
+    assert all('"' not in line and "'" not in line for line in lines)
+
+
+def test_env_example_loads_as_defaults():
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+
+    assert load_settings(example) == Settings(_env_file=None)
