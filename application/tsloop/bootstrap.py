@@ -37,7 +37,7 @@ __all__ = [
 
 
 def build_engine(settings: Settings) -> Engine:
-    """Create the engine of the runtime role; raises SettingsError without a password."""
+    """Create the engine of the runtime role, or raise SettingsError if no password is set."""
     return create_db_engine(settings.runtime_url())
 
 
@@ -83,7 +83,7 @@ def run_loop(
     clock: Clock,
     stop: StopFlag | None = None,
 ) -> RunSummary:
-    """Run the sampling loop with the given ports; tests pass fakes here."""
+    """Run the sampling loop with the given ports, which tests replace with fakes."""
     return run_sampling_loop(source, commands, clock, build_loop_config(settings), stop)
 
 
@@ -112,4 +112,3 @@ def migrate(settings: Settings, cwd: Path | None = None) -> MigrationResult:
     """Upgrade the schema to head as the owner role, using the located database/ folder."""
     directory = locate_migrations_dir(settings.migrations_dir, cwd or Path.cwd())
     return upgrade_to_head(directory, settings.owner_url(), settings.chunk_interval)
-

@@ -1,4 +1,4 @@
-"""In-memory fakes of the ports; unit tests import them as `fakes`."""
+"""In-memory fakes of the ports, imported by the unit tests as `fakes`."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class FakeCommands:
     """Store readings in a dict keyed like the unique constraint.
 
     `work_seconds` maps a call number (0-based) to seconds the call takes on
-    the clock; `fail_calls` lists call numbers that raise StorageError.
+    the clock, and `fail_calls` lists call numbers that raise StorageError.
     """
 
     def __init__(

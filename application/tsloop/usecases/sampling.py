@@ -5,52 +5,31 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
-from dataclasses import dataclass
 
 from tsloop.usecases.dto import RunSummary, TickReport
 from tsloop.usecases.errors import SourceError, StartupError, StorageError
+from tsloop.usecases.loop_config import LoopConfig, validate_loop_config
 from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
 from tsloop.usecases.schedule import Schedule, start_schedule
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["LoopConfig", "run_sampling_loop"]
 
-@dataclass(frozen=True)
-class LoopConfig:
-    """Loop parameters. With neither `ticks` nor `duration` the loop runs until stopped.
 
-    `ticks` counts executed ticks. `duration` is in seconds from the first due
-    time, so ticks due at offsets below `duration` run. `late_tolerance` is the
-    lateness in seconds above which a tick is logged and counted as late.
-    `max_sleep` bounds one sleep so that the stop flag is checked at least that often.
-    `report_limit` caps how many tick reports the summary keeps, newest last.
-    """
+# During an outage every tick fails. The first failures are all logged, then
+# one in FAILURE_LOG_EVERY, so a long outage does not flood the log.
+FAILURE_LOG_FIRST = 3
+FAILURE_LOG_EVERY = 60
 
-    interval: float
-    ticks: int | None = None
-    duration: float | None = None
-    late_tolerance: float = 0.05
-    max_sleep: float = 0.25
-    report_limit: int = 100_000
+
+def _should_log_failure(streak: int) -> bool:
+    return streak <= FAILURE_LOG_FIRST or streak % FAILURE_LOG_EVERY == 0
 
 
 class _NeverStop:
     def is_set(self) -> bool:
         return False
-
-
-def validate_loop_config(config: LoopConfig) -> None:
-    """Raise StartupError if the configuration cannot drive a loop."""
-    if config.ticks is not None and config.duration is not None:
-        raise StartupError("set either ticks or duration, not both")
-    if config.ticks is not None and config.ticks < 1:
-        raise StartupError(f"ticks {config.ticks} is invalid: use an integer >= 1")
-    if config.duration is not None and not (
-        math.isfinite(config.duration) and config.duration > 0
-    ):
-        raise StartupError(f"duration {config.duration!r} is invalid: use seconds > 0")
-    if config.late_tolerance < 0 or config.max_sleep <= 0 or config.report_limit < 0:
-        raise StartupError("late_tolerance, max_sleep and report_limit must be positive")
 
 
 def run_sampling_loop(
@@ -92,6 +71,7 @@ class _SamplingLoop:
         self._schedule = schedule
         self._reports: deque[TickReport] = deque(maxlen=config.report_limit)
         self._summary = RunSummary(interval=schedule.interval, anchor=schedule.anchor)
+        self._failure_streak = 0
 
     def run(self) -> RunSummary:
         config = self._config
@@ -133,7 +113,7 @@ class _SamplingLoop:
         return summary
 
     def _sleep_until(self, due: float) -> bool:
-        """Sleep in bounded steps until `due`; return False if the stop flag was set."""
+        """Sleep in bounded steps until `due`, and return False if the stop flag was set."""
         max_steps = math.ceil(max(due - self._clock.monotonic(), 0) / self._config.max_sleep) + 2
         for _ in range(max_steps):
             remaining = due - self._clock.monotonic()
@@ -158,8 +138,19 @@ class _SamplingLoop:
         except (SourceError, StorageError) as exc:
             error = str(exc)
             self._summary.failed += 1
-            logger.error("tick %d at %s failed: %s", tick, tick_time.isoformat(), exc)
+            self._failure_streak += 1
+            if _should_log_failure(self._failure_streak):
+                logger.error(
+                    "tick %d at %s failed (%d in a row): %s",
+                    tick,
+                    tick_time.isoformat(),
+                    self._failure_streak,
+                    exc,
+                )
         else:
+            if self._failure_streak:
+                logger.info("recovered after %d failed ticks", self._failure_streak)
+                self._failure_streak = 0
             logger.info("tick %d: rows=%d lateness=%.1f ms", tick, rows, lateness * 1000)
         self._summary.ticks += 1
         self._summary.rows_written += rows
