@@ -19,6 +19,7 @@ from tsloop.adapters.system_source import SystemSource
 from tsloop.usecases.dto import RunSummary
 from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
+from tsloop.usecases.telemetry import Telemetry
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +83,15 @@ def run_loop(
     commands: ReadingCommands,
     clock: Clock,
     stop: StopFlag | None = None,
+    telemetry: Telemetry | None = None,
 ) -> RunSummary:
     """Run the sampling loop with the given ports, which tests replace with fakes."""
-    return run_sampling_loop(source, commands, clock, build_loop_config(settings), stop)
+    return run_sampling_loop(source, commands, clock, build_loop_config(settings), stop, telemetry)
 
 
-def run_service(settings: Settings, stop: StopFlag | None = None) -> RunSummary:
+def run_service(
+    settings: Settings, stop: StopFlag | None = None, telemetry: Telemetry | None = None
+) -> RunSummary:
     """Connect to the database as the runtime role and run the loop with real adapters.
 
     Raises SettingsError or StartupError before the first tick if the settings
@@ -103,6 +107,7 @@ def run_service(settings: Settings, stop: StopFlag | None = None) -> RunSummary:
             commands=build_commands(engine),
             clock=SystemClock(),
             stop=stop,
+            telemetry=telemetry,
         )
     finally:
         engine.dispose()

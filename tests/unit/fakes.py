@@ -6,7 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from tsloop.domain import Reading
+from tsloop.usecases.dto import TickReport
 from tsloop.usecases.errors import StorageError
+from tsloop.usecases.telemetry import NullTelemetry
 
 START_WALL = datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC)
 START_MONO = 5_000.0
@@ -114,3 +116,25 @@ class FakeStop:
 
     def set(self) -> None:
         self.flag = True
+
+
+class RecordingTelemetry(NullTelemetry):
+    """Telemetry that keeps the events the tests check."""
+
+    def __init__(self) -> None:
+        self.ticks: list[int] = []
+        self.missed = 0
+        self.sampled = 0
+        self.written = 0
+
+    def tick_completed(self, report: TickReport) -> None:
+        self.ticks.append(report.tick)
+
+    def ticks_missed(self, count: int) -> None:
+        self.missed += count
+
+    def readings_sampled(self, count: int) -> None:
+        self.sampled += count
+
+    def readings_written(self, count: int) -> None:
+        self.written += count

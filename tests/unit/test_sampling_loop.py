@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes import START_MONO, FakeClock, FakeCommands, FakeSource, FakeStop
+from fakes import START_MONO, FakeClock, FakeCommands, FakeSource, FakeStop, RecordingTelemetry
 
 from tsloop.usecases.errors import SourceError, StartupError
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
@@ -267,3 +267,17 @@ def test_repeated_failures_are_rate_limited(clock, source, caplog):
     assert "(60 in a row)" in errors[3]
     assert "(120 in a row)" in errors[4]
     assert "recovered after 130 failed ticks" in caplog.text
+
+
+def test_telemetry_receives_ticks_and_counts(clock, source):
+    commands = FakeCommands(clock, work_seconds={0: 2.5})
+    telemetry = RecordingTelemetry()
+
+    run_sampling_loop(
+        source, commands, clock, LoopConfig(interval=1.0, ticks=3), telemetry=telemetry
+    )
+
+    assert telemetry.ticks == [0, 2, 3]
+    assert telemetry.missed == 1
+    assert telemetry.sampled == 3 * source.series
+    assert telemetry.written == 3 * source.series

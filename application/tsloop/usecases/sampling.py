@@ -11,6 +11,7 @@ from tsloop.usecases.errors import SourceError, StartupError, StorageError
 from tsloop.usecases.loop_config import LoopConfig, validate_loop_config
 from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
 from tsloop.usecases.schedule import Schedule, start_schedule
+from tsloop.usecases.telemetry import NullTelemetry, Telemetry
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def run_sampling_loop(
     clock: Clock,
     config: LoopConfig,
     stop: StopFlag | None = None,
+    telemetry: Telemetry | None = None,
 ) -> RunSummary:
     """Run the loop until the tick count, the duration or the stop flag ends it.
 
@@ -50,7 +52,16 @@ def run_sampling_loop(
     except StartupError as exc:
         logger.error("cannot start the sampling loop: %s", exc)
         raise
-    return _SamplingLoop(source, commands, clock, config, stop or _NeverStop(), schedule).run()
+    loop = _SamplingLoop(
+        source,
+        commands,
+        clock,
+        config,
+        stop or _NeverStop(),
+        schedule,
+        telemetry or NullTelemetry(),
+    )
+    return loop.run()
 
 
 class _SamplingLoop:
@@ -62,6 +73,7 @@ class _SamplingLoop:
         config: LoopConfig,
         stop: StopFlag,
         schedule: Schedule,
+        telemetry: Telemetry,
     ) -> None:
         self._source = source
         self._commands = commands
@@ -69,6 +81,7 @@ class _SamplingLoop:
         self._config = config
         self._stop = stop
         self._schedule = schedule
+        self._telemetry = telemetry
         self._reports: deque[TickReport] = deque(maxlen=config.report_limit)
         self._summary = RunSummary(interval=schedule.interval, anchor=schedule.anchor)
         self._failure_streak = 0
@@ -90,6 +103,7 @@ class _SamplingLoop:
             if missed >= 1:
                 # Run only the most recent due tick instead of a burst of stale ones.
                 self._summary.missed += missed
+                self._telemetry.ticks_missed(missed)
                 logger.warning(
                     "skipped %d missed ticks after tick %d: %.1f ms late",
                     missed,
@@ -134,7 +148,9 @@ class _SamplingLoop:
         rows = 0
         try:
             readings = self._source.sample(tick_time)
+            self._telemetry.readings_sampled(len(readings))
             rows = self._commands.insert_batch(readings)
+            self._telemetry.readings_written(rows)
         except (SourceError, StorageError) as exc:
             error = str(exc)
             self._summary.failed += 1
@@ -154,4 +170,6 @@ class _SamplingLoop:
             logger.info("tick %d: rows=%d lateness=%.1f ms", tick, rows, lateness * 1000)
         self._summary.ticks += 1
         self._summary.rows_written += rows
-        self._reports.append(TickReport(tick, tick_time, due, started, lateness, rows, error))
+        report = TickReport(tick, tick_time, due, started, lateness, rows, error)
+        self._reports.append(report)
+        self._telemetry.tick_completed(report)
