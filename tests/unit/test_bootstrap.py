@@ -24,7 +24,8 @@ def test_describe_start_masks_password(settings):
 
     assert line == (
         "starting: source=synthetic series=10 seed=0 interval=1.0s ticks=5 "
-        "database=postgresql+psycopg2://tsloop_app:***@db:5432/tsloop"
+        "database=postgresql+psycopg2://tsloop_app:***@db:5432/tsloop "
+        "batch_size=1000 buffer_size=10000 spool_dir=spool"
     )
 
 
