@@ -12,7 +12,7 @@ from tsloop.usecases.backoff import Backoff
 from tsloop.usecases.buffer import ReadingBuffer
 from tsloop.usecases.counters import WriteCounters
 from tsloop.usecases.dto import SpoolSegment
-from tsloop.usecases.errors import TransientStorageError
+from tsloop.usecases.errors import StorageError
 from tsloop.usecases.isolation import insert_isolating
 from tsloop.usecases.ports import ReadingCommands, Spool
 from tsloop.usecases.write_config import WriteConfig
@@ -49,6 +49,7 @@ class Writer:
         self._spool_through = False
         self._closing = False
         self._abandoned = False
+        self._write_failed_while_closing = False
         self._attempt = 0
         self._damage_reported: set[str] = set()
         self._next_summary = time.monotonic() + config.summary_interval
@@ -86,15 +87,38 @@ class Writer:
     def run(self) -> None:
         """Write until closed; the body of the writer thread."""
         while True:
-            self._log_summary()
-            if not self._closing and self._spool.pending():
-                self._replay_oldest()
-                continue
-            batch = self._take_batch()
-            if batch is None:
-                return
-            if batch:
-                self._write_buffered(batch)
+            try:
+                if not self._step():
+                    return
+            except Exception:
+                # A bug must not stop the writer for good: keep the batch in
+                # hand on disk and go on after a pause.
+                logger.exception("writer step failed, saving the batch in flight to the spool")
+                with self._changed:
+                    moved, self._in_flight = self._in_flight, []
+                    if moved:
+                        self._save(moved)
+                self._pause(self._backoff.max_delay)
+
+    def _step(self) -> bool:
+        """Replay one segment or write one batch; return False once there is nothing left to do.
+
+        After a close request the buffer goes first, then the spool is replayed
+        for as long as the database accepts writes and the deadline allows.
+        """
+        self._log_summary()
+        if not self._closing and self._spool.pending():
+            self._replay_oldest()
+            return True
+        batch = self._take_batch()
+        if batch:
+            self._write_buffered(batch)
+            return True
+        if batch is None:
+            if self._abandoned or self._write_failed_while_closing or not self._spool.pending():
+                return False
+            self._replay_oldest()
+        return True
 
     def _take_batch(self) -> list[Reading] | None:
         with self._changed:
@@ -115,8 +139,11 @@ class Writer:
     def _write_buffered(self, batch: list[Reading]) -> None:
         try:
             self._insert(batch, replayed=False)
-        except TransientStorageError as exc:
+        except StorageError as exc:
+            # insert_isolating handles PermanentStorageError itself, so this is
+            # a transient or unclassified failure, which is retried.
             self._counters.database_retry(1)
+            self._write_failed_while_closing = self._closing
             with self._changed:
                 if self._abandoned:
                     return
@@ -152,11 +179,15 @@ class Writer:
                 logger.info("spool replayed, writing from memory again")
 
     def _replay_chunk(self, chunk: list[Reading]) -> bool:
-        """Insert one chunk of a segment, retrying transient errors until it commits or closing."""
-        while not (self._closing or self._abandoned):
+        """Insert one chunk of a segment; retry until it commits, or give up when closing."""
+        while not self._abandoned:
             try:
                 self._insert(chunk, replayed=True)
-            except TransientStorageError as exc:
+            except StorageError as exc:
+                if self._closing:
+                    self._write_failed_while_closing = True
+                    logger.warning("spool replay stopped for shutdown: %s", exc)
+                    return False
                 self._attempt += 1
                 self._counters.database_retry(self._attempt)
                 delay = self._backoff.delay(self._attempt)
