@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fakes import START_MONO, FakeClock, FakeCommands, FakeSource, FakeStop, RecordingTelemetry
 
+from tsloop.domain import Reading
 from tsloop.usecases.direct_sink import DirectSink
 from tsloop.usecases.errors import SourceError, StartupError
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
@@ -320,3 +321,20 @@ def test_telemetry_receives_ticks_and_counts(clock, source):
     assert telemetry.missed == 1
     assert telemetry.sampled == 3 * source.series
     assert telemetry.written == 3 * source.series
+
+
+def test_invalid_reading_from_source_fails_only_its_tick(clock, commands):
+    class BadFirstTick(FakeSource):
+        def sample(self, at):
+            if not self.times:
+                self.times.append(at)
+                return [Reading(at, "fake", "m0", float("nan"))]
+            return super().sample(at)
+
+    summary = run_sampling_loop(
+        BadFirstTick(), DirectSink(commands), clock, LoopConfig(interval=1.0, ticks=3)
+    )
+
+    assert summary.failed == 1
+    assert summary.ticks == 3
+    assert len(commands.batches) == 2

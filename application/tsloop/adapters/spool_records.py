@@ -26,7 +26,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def encode_record(readings: Sequence[Reading]) -> bytes:
-    """Return one record that holds `readings`."""
+    """Return one record that contains `readings`."""
     rows = [
         [
             (reading.time - EPOCH) // timedelta(microseconds=1),
@@ -87,7 +87,7 @@ def _next_magic(data: bytes, start: int) -> int:
 
 
 def _decode_payload(payload: bytes, result: DecodedRecords) -> bool:
-    """Append the payload's readings to `result`; return False if it is not a valid batch."""
+    """Append the payload's readings to `result`, or return False if it is not a valid batch."""
     try:
         rows = json.loads(payload)["r"]
         parsed = [

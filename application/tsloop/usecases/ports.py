@@ -89,17 +89,14 @@ class ReadingSink(Protocol):
 
 
 class Spool(Protocol):
-    """Durable local store of readings that could not be written to the database yet.
-
-    Implementations raise OSError when the disk fails.
-    """
+    """Durable local store of readings that could not be written to the database yet."""
 
     def append(self, readings: Sequence[Reading]) -> bool:
-        """Save the readings durably, or return False and save nothing if the size cap is hit."""
+        """Save the readings durably, or return False if the size cap is hit or the write fails."""
         ...
 
     def pending(self) -> bool:
-        """Return True while the spool holds readings that have not been removed."""
+        """Return True while the spool contains readings that have not been removed."""
         ...
 
     def oldest(self) -> SpoolSegment | None:

@@ -6,6 +6,7 @@ import logging
 import math
 from collections import deque
 
+from tsloop.domain import InvalidReading
 from tsloop.usecases.clock_watch import WallClockWatch
 from tsloop.usecases.dto import RunSummary, TickReport
 from tsloop.usecases.errors import SourceError, StartupError, StorageError
@@ -147,6 +148,7 @@ class _SamplingLoop:
             logger.warning("tick %d started %.1f ms late", tick, lateness * 1000)
         tick_time = self._schedule.tick_time(tick)
         self._clock_watch.check(tick, tick_time, self._clock.now())
+
         error: str | None = None
         rows = 0
         sampled = 0
@@ -154,7 +156,7 @@ class _SamplingLoop:
             readings = self._source.sample(tick_time)
             sampled = len(readings)
             rows = self._sink.submit(readings)
-        except (SourceError, StorageError) as exc:
+        except (SourceError, StorageError, InvalidReading) as exc:
             error = str(exc)
             self._summary.failed += 1
             self._failure_streak += 1

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def keep_valid(readings: Sequence[Reading], counters: WriteCounters) -> list[Reading]:
-    """Return the readings that pass the domain rules; log and count each one that does not."""
+    """Return the readings that pass the domain rules, and log and count each one that fails."""
     valid = []
     for reading in readings:
         try:

@@ -4,7 +4,8 @@ Readings move from the memory buffer to the database. When the buffer is full
 or the database is unavailable they go to the spool instead, and the writer
 replays the spool, oldest segment first, once the database accepts writes
 again. A reading leaves memory only after the database committed it or the
-spool saved it, so only a process crash can lose the buffer's readings.
+spool saved it. So apart from the drops counted when the spool is full, only a
+process crash loses readings, and only those in the buffer at that moment.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class WritePath:
         self._writer.run()
 
     def submit(self, readings: Sequence[Reading]) -> int:
-        """Check the readings and queue the valid ones; return 0 because none is written yet."""
+        """Check the readings and queue the valid ones. Returns 0 because none is written yet."""
         self._counters.sampled(len(readings))
         valid = keep_valid(readings, self._counters)
         self._writer.accept(valid)

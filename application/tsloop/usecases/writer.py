@@ -68,7 +68,7 @@ class Writer:
         self._counters.buffer_depth(len(self._buffer))
 
     def request_close(self) -> None:
-        """Ask the writer to flush the buffer and stop; spool replay stops at once."""
+        """Ask the writer to flush the buffer, replay the spool while writes succeed, and stop."""
         with self._changed:
             self._closing = True
             self._changed.notify_all()
@@ -85,7 +85,7 @@ class Writer:
         return len(leftover)
 
     def run(self) -> None:
-        """Write until closed; the body of the writer thread."""
+        """Write until closed, as the body of the writer thread."""
         while True:
             try:
                 if not self._step():
@@ -101,7 +101,7 @@ class Writer:
                 self._pause(self._backoff.max_delay)
 
     def _step(self) -> bool:
-        """Replay one segment or write one batch; return False once there is nothing left to do.
+        """Replay one segment or write one batch, and return False when nothing is left to do.
 
         After a close request the buffer goes first, then the spool is replayed
         for as long as the database accepts writes and the deadline allows.
@@ -179,7 +179,7 @@ class Writer:
                 logger.info("spool replayed, writing from memory again")
 
     def _replay_chunk(self, chunk: list[Reading]) -> bool:
-        """Insert one chunk of a segment; retry until it commits, or give up when closing."""
+        """Insert one chunk of a segment and retry until it commits, or until closing."""
         while not self._abandoned:
             try:
                 self._insert(chunk, replayed=True)
@@ -232,7 +232,7 @@ class Writer:
         self._counters.rejected(1, "database")
 
     def _save(self, readings: list[Reading]) -> None:
-        """Spool readings, or count them as dropped if the spool is full.
+        """Spool readings, or count them as dropped if the spool is full or fails.
 
         The caller holds the lock, so the spool takes appends in the order they happen.
         """
@@ -240,9 +240,9 @@ class Writer:
             self._counters.spooled(len(readings))
             self._counters.spool_bytes(self._spool.size())
             return
-        self._counters.dropped(len(readings), "spool full")
+        self._counters.dropped(len(readings), "spool full or unwritable")
         logger.warning(
-            "spool full: dropped %d readings (%d dropped in total)",
+            "spool full or unwritable: dropped %d readings (%d dropped in total)",
             len(readings),
             self._counters.totals().dropped,
         )
