@@ -1,10 +1,10 @@
 """Write path under faults: PostgreSQL stopped or restarted, network cut, kill and stop signals.
 
 Each test runs `tsloop run` as a subprocess against the TimescaleDB in the test
-VM, with a buffer of two ticks so that every outage overflows into the spool,
-and checks the rows in the database exactly against the figures the runs
-report. Every wait is bounded, and PostgreSQL and the network link are restored
-in a `finally` block even when a check fails.
+VM. The buffer holds two ticks, so every outage overflows into the spool. The
+rows in the database must match the figures that the runs report exactly.
+Every wait is bounded, and PostgreSQL and the network link are restored in a
+`finally` block even when a check fails.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,13 +132,6 @@ def row_count(engine: Engine) -> int:
 def run_on_vm(vm: TestVm, command: str) -> None:
     result = vm.ssh(command, timeout=60)
     assert result.returncode == 0, f"{command} failed:\n{result.stderr}"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
-        time.sleep(0.1)
 
 
 @contextmanager
@@ -334,7 +327,7 @@ def test_full_spool_counts_drops(
     workdir: Path,
     spool_env: dict[str, str],
 ) -> None:
-    # A spool of 2 KiB holds about a dozen ticks of 3 readings, so a run of 40
+    # A spool of 2 KiB takes about a dozen ticks of 3 readings, so a run of 40
     # ticks with the database down must drop readings.
     small_spool = {**spool_env, "TSLOOP_SPOOL_MAX_BYTES": "2048"}
 

@@ -184,7 +184,7 @@ class FakeSpool:
 class ScriptedCommands(FakeCommands):
     """FakeCommands that raises the exception listed for a call number, or while `down` is set.
 
-    `reject` holds values whose readings make any batch that contains them
+    `reject` contains values whose readings make any batch that contains them
     raise PermanentStorageError, as a constraint violation would.
     """
 

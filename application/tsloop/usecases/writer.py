@@ -190,6 +190,7 @@ class Writer:
                     return False
                 self._attempt += 1
                 self._counters.database_retry(self._attempt)
+                self._log_summary()
                 delay = self._backoff.delay(self._attempt)
                 logger.warning(
                     "write of %d spooled readings failed (attempt %d), retrying in %.2f s: %s",
