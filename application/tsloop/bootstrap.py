@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from tsloop.adapters.clock import SystemClock
 from tsloop.adapters.engine import check_connection, create_db_engine
+from tsloop.adapters.file_spool import FileSpool
 from tsloop.adapters.migrations import MigrationResult, locate_migrations_dir, upgrade_to_head
 from tsloop.adapters.settings import Settings
 from tsloop.adapters.settings_loader import load_settings
@@ -16,10 +17,14 @@ from tsloop.adapters.sql_commands import SqlReadingCommands
 from tsloop.adapters.sql_queries import SqlReadingQueries
 from tsloop.adapters.synthetic_source import SyntheticSource
 from tsloop.adapters.system_source import SystemSource
+from tsloop.usecases.backoff import Backoff
+from tsloop.usecases.direct_sink import DirectSink
 from tsloop.usecases.dto import RunSummary
-from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
+from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSink, ReadingSource, StopFlag
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
-from tsloop.usecases.telemetry import Telemetry
+from tsloop.usecases.telemetry import NullTelemetry, Telemetry
+from tsloop.usecases.write_config import WriteConfig
+from tsloop.usecases.write_path import WritePath
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +34,7 @@ __all__ = [
     "build_loop_config",
     "build_queries",
     "build_source",
+    "build_write_path",
     "describe_start",
     "load_settings",
     "migrate",
@@ -61,6 +67,28 @@ def build_loop_config(settings: Settings) -> LoopConfig:
     return LoopConfig(interval=settings.interval, ticks=settings.ticks, duration=settings.duration)
 
 
+def build_write_config(settings: Settings) -> WriteConfig:
+    return WriteConfig(
+        batch_size=settings.batch_size,
+        flush_interval=settings.flush_interval,
+        buffer_size=settings.buffer_size,
+    )
+
+
+def build_write_path(
+    settings: Settings, engine: Engine, spool: FileSpool, telemetry: Telemetry
+) -> WritePath:
+    """Create the buffered write path; the database is probed from the writer thread."""
+    return WritePath(
+        build_commands(engine),
+        spool,
+        build_write_config(settings),
+        Backoff(settings.retry_initial_delay, settings.retry_max_delay),
+        telemetry,
+        probe=lambda: check_connection(engine),
+    )
+
+
 def describe_start(settings: Settings) -> str:
     """Return the start-up log line with the effective settings and a masked database URL."""
     parts = [f"source={settings.source}"]
@@ -73,6 +101,11 @@ def describe_start(settings: Settings) -> str:
         parts.append(f"duration={settings.duration}s")
     database = settings.runtime_url().render_as_string(hide_password=True)
     parts.append(f"database={database}")
+    parts += [
+        f"batch_size={settings.batch_size}",
+        f"buffer_size={settings.buffer_size}",
+        f"spool_dir={settings.spool_dir}",
+    ]
     return "starting: " + " ".join(parts)
 
 
@@ -84,33 +117,60 @@ def run_loop(
     clock: Clock,
     stop: StopFlag | None = None,
     telemetry: Telemetry | None = None,
+    sink: ReadingSink | None = None,
 ) -> RunSummary:
-    """Run the sampling loop with the given ports, which tests replace with fakes."""
-    return run_sampling_loop(source, commands, clock, build_loop_config(settings), stop, telemetry)
+    """Run the sampling loop with the given ports, which tests replace with fakes.
+
+    Without `sink` each tick is inserted synchronously through `commands`.
+    """
+    target = sink or DirectSink(commands, telemetry)
+    return run_sampling_loop(source, target, clock, build_loop_config(settings), stop, telemetry)
 
 
 def run_service(
-    settings: Settings, stop: StopFlag | None = None, telemetry: Telemetry | None = None
+    settings: Settings,
+    stop: StopFlag | None = None,
+    telemetry: Telemetry | None = None,
+    abort: StopFlag | None = None,
 ) -> RunSummary:
-    """Connect to the database as the runtime role and run the loop with real adapters.
+    """Run the loop with real adapters and the buffered write path until stopped.
 
-    Raises SettingsError or StartupError before the first tick if the settings
-    or the database are unusable.
+    An unavailable database is no start-up error: readings are buffered and
+    spooled and the writes retried. After `stop`, the buffer is flushed for at
+    most TSLOOP_SHUTDOWN_TIMEOUT seconds, or until `abort` is set, and what is
+    left is spooled. Raises SettingsError or StartupError before the first tick
+    if the settings or the spool folder are unusable.
     """
     logger.info("%s", describe_start(settings))
+    telemetry = telemetry or NullTelemetry()
     engine = build_engine(settings)
+    spool = FileSpool(settings.spool_dir, settings.spool_max_bytes)
     try:
-        check_connection(engine)
-        return run_loop(
-            settings,
-            source=build_source(settings),
-            commands=build_commands(engine),
-            clock=SystemClock(),
-            stop=stop,
-            telemetry=telemetry,
-        )
+        write_path = build_write_path(settings, engine, spool, telemetry)
+        write_path.start()
+        try:
+            summary = run_loop(
+                settings,
+                source=build_source(settings),
+                commands=build_commands(engine),
+                clock=SystemClock(),
+                stop=stop,
+                telemetry=telemetry,
+                sink=write_path,
+            )
+        finally:
+            totals = write_path.close(settings.shutdown_timeout, abort or _Unset())
+        summary.writes = totals
+        summary.rows_written = totals.written
+        return summary
     finally:
+        spool.close()
         engine.dispose()
+
+
+class _Unset:
+    def is_set(self) -> bool:
+        return False
 
 
 def migrate(settings: Settings, cwd: Path | None = None) -> MigrationResult:

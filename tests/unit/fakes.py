@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from tsloop.domain import Reading
-from tsloop.usecases.dto import TickReport
-from tsloop.usecases.errors import StorageError
+from tsloop.usecases.dto import SpoolSegment, TickReport
+from tsloop.usecases.errors import PermanentStorageError, StorageError, TransientStorageError
 from tsloop.usecases.telemetry import NullTelemetry
 
 START_WALL = datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC)
@@ -138,3 +138,93 @@ class RecordingTelemetry(NullTelemetry):
 
     def readings_written(self, count: int) -> None:
         self.written += count
+
+
+class FakeSpool:
+    """In-memory spool: one segment per append, and a byte cap counted as 100 bytes a reading."""
+
+    BYTES_PER_READING = 100
+
+    def __init__(self, max_bytes: int = 1_000_000) -> None:
+        self.max_bytes = max_bytes
+        self.segments: dict[int, list[Reading]] = {}
+        self.next_sequence = 1
+        self.removed: list[str] = []
+
+    def append(self, readings: Sequence[Reading]) -> bool:
+        added = len(readings) * self.BYTES_PER_READING
+        if self.size() + added > self.max_bytes:
+            return False
+        self.segments[self.next_sequence] = list(readings)
+        self.next_sequence += 1
+        return True
+
+    def pending(self) -> bool:
+        return bool(self.segments)
+
+    def oldest(self) -> SpoolSegment | None:
+        if not self.segments:
+            return None
+        sequence = min(self.segments)
+        return SpoolSegment(name=str(sequence), readings=list(self.segments[sequence]))
+
+    def remove(self, segment: SpoolSegment) -> None:
+        self.segments.pop(int(segment.name), None)
+        self.removed.append(segment.name)
+
+    def size(self) -> int:
+        return sum(len(readings) for readings in self.segments.values()) * self.BYTES_PER_READING
+
+    def readings(self) -> list[Reading]:
+        return [
+            reading for sequence in sorted(self.segments) for reading in self.segments[sequence]
+        ]
+
+
+class ScriptedCommands(FakeCommands):
+    """FakeCommands that raises the exception listed for a call number, or while `down` is set.
+
+    `reject` contains values whose readings make any batch that contains them
+    raise PermanentStorageError, as a constraint violation would.
+    """
+
+    def __init__(self, errors: dict[int, Exception] | None = None) -> None:
+        super().__init__()
+        self.errors = errors or {}
+        self.down = False
+        self.reject: set[float] = set()
+        self.attempts = 0
+
+    def insert_batch(self, readings: Sequence[Reading]) -> int:
+        call = self.attempts
+        self.attempts += 1
+        if self.down:
+            raise TransientStorageError("connection refused")
+        if call in self.errors:
+            raise self.errors[call]
+        if any(reading.value in self.reject for reading in readings):
+            raise PermanentStorageError("value violates check constraint")
+        return super().insert_batch(readings)
+
+
+class CountingTelemetry(RecordingTelemetry):
+    """RecordingTelemetry that also keeps the write path's counts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.duplicate = 0
+        self.rejected: list[tuple[int, str]] = []
+        self.dropped = 0
+        self.retries: list[int] = []
+
+    def readings_duplicate(self, count: int) -> None:
+        self.duplicate += count
+
+    def readings_rejected(self, count: int, reason: str) -> None:
+        self.rejected.append((count, reason))
+
+    def readings_dropped(self, count: int, reason: str) -> None:
+        self.dropped += count
+
+    def database_retry(self, attempt: int) -> None:
+        self.retries.append(attempt)

@@ -24,7 +24,8 @@ def test_describe_start_masks_password(settings):
 
     assert line == (
         "starting: source=synthetic series=10 seed=0 interval=1.0s ticks=5 "
-        "database=postgresql+psycopg2://tsloop_app:***@db:5432/tsloop"
+        "database=postgresql+psycopg2://tsloop_app:***@db:5432/tsloop "
+        "batch_size=1000 buffer_size=10000 spool_dir=spool"
     )
 
 
@@ -60,3 +61,28 @@ def test_build_engine_uses_runtime_role(settings):
     assert engine.url.username == "tsloop_app"
     assert engine.url.host == "db"
     engine.dispose()
+
+
+def test_service_starts_without_database(tmp_path, caplog):
+    # Port 1 on loopback refuses connections, like a server that is down.
+    settings = bootstrap.load_settings(
+        tmp_path / ".env",
+        {
+            "db_password": "secret",
+            "db_port": 1,
+            "ticks": 3,
+            "interval": 0.05,
+            "series": 2,
+            "spool_dir": tmp_path / "spool",
+            "shutdown_timeout": 1.0,
+        },
+    )
+
+    summary = bootstrap.run_service(settings)
+
+    assert summary.ticks == 3
+    assert summary.writes is not None
+    assert summary.writes.spooled == 6
+    assert summary.writes.written == 0
+    assert "database not available at start-up" in caplog.text
+    assert list((tmp_path / "spool").glob("segment-*.spool"))

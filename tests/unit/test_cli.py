@@ -25,7 +25,7 @@ def fake_service(monkeypatch):
     """Replace run_service with the real loop on fakes and record the settings and stop flag."""
     calls = {}
 
-    def run_service(settings, stop=None):
+    def run_service(settings, stop=None, abort=None):
         calls["settings"] = settings
         calls["stop"] = stop
         clock = FakeClock()
@@ -107,7 +107,7 @@ def test_run_without_password_names_variable(runner):
 
 
 def test_sigterm_finishes_tick_and_exits_0(runner, monkeypatch):
-    def run_service(settings, stop=None):
+    def run_service(settings, stop=None, abort=None):
         os.kill(os.getpid(), signal.SIGTERM)
         assert stop.is_set()
         clock = FakeClock()
@@ -187,7 +187,7 @@ def test_query_latest_prints_table(runner, monkeypatch):
 def test_run_startup_error_exits_1(runner, monkeypatch, caplog):
     from tsloop.usecases.errors import StartupError
 
-    def run_service(settings, stop=None):
+    def run_service(settings, stop=None, abort=None):
         raise StartupError("cannot connect to postgresql+psycopg2://tsloop_app:***@db/tsloop")
 
     monkeypatch.setattr(bootstrap, "run_service", run_service)
@@ -197,3 +197,26 @@ def test_run_startup_error_exits_1(runner, monkeypatch, caplog):
     assert result.exit_code == 1
     assert "cannot run: cannot connect to" in caplog.text
     assert "Traceback" not in result.output
+
+
+def test_second_signal_sets_abort(runner, monkeypatch, caplog):
+    flags = {}
+
+    def run_service(settings, stop=None, abort=None):
+        os.kill(os.getpid(), signal.SIGTERM)
+        flags["after_first"] = (stop.is_set(), abort.is_set())
+        os.kill(os.getpid(), signal.SIGINT)
+        flags["after_second"] = (stop.is_set(), abort.is_set())
+        clock = FakeClock()
+        return bootstrap.run_loop(
+            settings, source=FakeSource(), commands=FakeCommands(clock), clock=clock, stop=stop
+        )
+
+    monkeypatch.setattr(bootstrap, "run_service", run_service)
+
+    result = runner.invoke(cli, ["run"])
+
+    assert result.exit_code == 0, result.output
+    assert flags["after_first"] == (True, False)
+    assert flags["after_second"] == (True, True)
+    assert "stopped on SIGTERM and SIGINT" in caplog.text

@@ -19,6 +19,17 @@ MAX_BATCH_ROWS = 10_000
 # Seconds that psycopg2 waits for a new connection, so an unreachable server
 # fails the tick instead of blocking it for the operating system's TCP timeout.
 CONNECT_TIMEOUT = 10
+# libpq options that end a statement on a connection whose peer went silent,
+# for example after a network cut, instead of waiting for the kernel's TCP
+# retransmission timeout of about 15 minutes. Times in seconds, except
+# tcp_user_timeout in milliseconds (libpq 12 or newer).
+CONNECTION_LIVENESS: dict[str, int] = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,
+}
 
 
 def create_db_engine(url: URL, *, echo: bool = False) -> Engine:
@@ -27,7 +38,7 @@ def create_db_engine(url: URL, *, echo: bool = False) -> Engine:
         url,
         pool_pre_ping=True,
         insertmanyvalues_page_size=MAX_BATCH_ROWS,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT},
+        connect_args={"connect_timeout": CONNECT_TIMEOUT, **CONNECTION_LIVENESS},
         echo=echo,
     )
 

@@ -76,6 +76,26 @@ class Settings(BaseSettings):
     migrations_dir: Path | None = Field(
         None, description="folder that contains alembic.ini, or unset to search for it"
     )
+    batch_size: int = Field(
+        1000, ge=1, le=MAX_BATCH_ROWS, description=f"an integer from 1 to {MAX_BATCH_ROWS}"
+    )
+    flush_interval: float = Field(
+        1.0, gt=0, le=3600, allow_inf_nan=False, description="seconds, > 0 and <= 3600"
+    )
+    buffer_size: int = Field(10_000, ge=0, description="an integer >= 0, in readings")
+    spool_dir: Path = Field(Path("spool"), description="a folder path")
+    spool_max_bytes: int = Field(
+        256 * 1024 * 1024, ge=1024, description="an integer >= 1024, in bytes"
+    )
+    shutdown_timeout: float = Field(
+        8.0, ge=0, le=3600, allow_inf_nan=False, description="seconds, >= 0 and <= 3600"
+    )
+    retry_initial_delay: float = Field(
+        0.5, gt=0, le=3600, allow_inf_nan=False, description="seconds, > 0 and <= 3600"
+    )
+    retry_max_delay: float = Field(
+        30.0, gt=0, le=86400, allow_inf_nan=False, description="seconds, > 0 and <= 86400"
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -101,6 +121,16 @@ class Settings(BaseSettings):
         if value is not None:
             parse_postgresql_url(value.get_secret_value())
         return value
+
+    @model_validator(mode="after")
+    def _check_retry_delays(self) -> Settings:
+        if self.retry_max_delay < self.retry_initial_delay:
+            raise ValueError(
+                f"{env_name('retry_max_delay')}={self.retry_max_delay} is below "
+                f"{env_name('retry_initial_delay')}={self.retry_initial_delay}: "
+                "set the maximum to at least the initial delay"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_stop_condition(self) -> Settings:

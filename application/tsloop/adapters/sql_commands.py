@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import ReturningInsert
 
 from tsloop.adapters.engine import describe_error
+from tsloop.adapters.error_classes import storage_error
 from tsloop.adapters.rows import reading_to_row
 from tsloop.adapters.tables import readings
 from tsloop.domain import Reading
@@ -32,7 +33,10 @@ def insert_ignoring_duplicates() -> ReturningInsert[tuple[datetime]]:
 
 
 class SqlReadingCommands:
-    """Insert and delete readings, raising SQLAlchemy errors as StorageError."""
+    """Insert and delete readings, raising SQLAlchemy errors as StorageError.
+
+    insert_batch raises TransientStorageError or PermanentStorageError, by SQLSTATE.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -52,8 +56,7 @@ class SqlReadingCommands:
             with self._engine.begin() as connection:
                 inserted = len(connection.execute(statement, parameters).all())
         except SQLAlchemyError as exc:
-            message = f"insert of {len(batch)} readings failed: {describe_error(exc)}"
-            raise StorageError(message) from exc
+            raise storage_error(f"insert of {len(batch)} readings failed", exc) from exc
         if inserted < len(batch):
             logger.debug("skipped %d duplicate readings", len(batch) - inserted)
         return inserted

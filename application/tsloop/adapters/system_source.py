@@ -8,7 +8,7 @@ from datetime import datetime
 
 import psutil
 
-from tsloop.domain import Reading
+from tsloop.domain import InvalidReading, Reading
 from tsloop.usecases.errors import SourceError
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,14 @@ class SystemSource:
             values = self._read_metrics()
         except (psutil.Error, OSError) as exc:
             raise SourceError(f"reading system metrics failed: {exc}") from exc
-        return [Reading(at, self._hostname, metric, value) for metric, value in values.items()]
+        readings = []
+        for metric, value in values.items():
+            # One bad value, such as a NaN from a counter, must not cost the other metrics.
+            try:
+                readings.append(Reading(at, self._hostname, metric, value))
+            except InvalidReading as exc:
+                logger.warning("skipped system metric %s: %s", metric, exc.reason)
+        return readings
 
     def _read_metrics(self) -> dict[str, float]:
         memory = psutil.virtual_memory()

@@ -31,6 +31,18 @@ class Reading:
         object.__setattr__(self, "value", _validate_value(self.value))
 
 
+def check_reading(reading: Reading) -> None:
+    """Raise InvalidReading if `reading` breaks a rule.
+
+    Construction already checks every field, so this only catches an object
+    built around `__init__`, such as one made with `object.__new__` or unpickled.
+    """
+    validate_time(reading.time)
+    _validate_label("source", reading.source)
+    _validate_label("metric", reading.metric)
+    _validate_value(reading.value)
+
+
 def validate_time(value: object) -> datetime:
     """Return `value` converted to UTC, or raise InvalidReading if it is naive or out of range."""
     if not isinstance(value, datetime):

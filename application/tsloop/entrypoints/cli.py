@@ -93,15 +93,20 @@ def run_command(state: CliState, /, **flags: Any) -> None:
         given["ticks"] = None
     settings = state.load(**given)
     stop = threading.Event()
+    abort = threading.Event()
     received: list[str] = []
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
+        # The first signal stops sampling and flushes the buffer. A second one
+        # ends the flush at once; what is unwritten then goes to the spool.
         received.append(signal.Signals(signum).name)
+        if stop.is_set():
+            abort.set()
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        summary = bootstrap.run_service(settings, stop)
+        summary = bootstrap.run_service(settings, stop, abort=abort)
     except SettingsError as exc:
         raise SettingsProblem(str(exc)) from None
     except UseCaseError as exc:
@@ -111,7 +116,7 @@ def run_command(state: CliState, /, **flags: Any) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if received:
-        logger.info("stopped on %s after the current tick", received[0])
+        logger.info("stopped on %s after the current tick", " and ".join(received))
     click.echo(formatting.format_summary(summary))
 
 

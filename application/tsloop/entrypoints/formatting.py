@@ -45,7 +45,10 @@ def format_buckets(rows: Sequence[BucketDTO]) -> str:
 
 
 def format_summary(summary: RunSummary) -> str:
-    return (
+    line = (
         f"ticks={summary.ticks} rows={summary.rows_written} late={summary.late} "
         f"missed={summary.missed} failed={summary.failed}"
     )
+    if summary.writes is not None:
+        line += " " + summary.writes.describe()
+    return line

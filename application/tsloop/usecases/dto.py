@@ -74,3 +74,46 @@ class RunSummary:
     missed: int = 0
     failed: int = 0
     reports: list[TickReport] = field(default_factory=list)
+    writes: WriteTotals | None = None
+
+
+@dataclass(frozen=True)
+class WriteTotals:
+    """Reading counts of the write path for one run.
+
+    `written` counts rows the database inserted, `replayed` the part of them
+    that came from the spool. `duplicate` counts readings the database already
+    held, `rejected` invalid readings, `spooled` readings saved to the spool and
+    `dropped` readings lost because the spool was full.
+    """
+
+    sampled: int = 0
+    written: int = 0
+    replayed: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    spooled: int = 0
+    dropped: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"sampled={self.sampled} written={self.written} replayed={self.replayed} "
+            f"duplicate={self.duplicate} rejected={self.rejected} spooled={self.spooled} "
+            f"dropped={self.dropped}"
+        )
+
+
+@dataclass(frozen=True)
+class SpoolSegment:
+    """Readings of one closed spool segment, with what could not be read back.
+
+    `corrupt_records` counts records skipped for a bad length or checksum,
+    `invalid_readings` readings that failed the domain rules, and
+    `truncated_bytes` an incomplete record at the end of the file.
+    """
+
+    name: str
+    readings: list[Reading]
+    corrupt_records: int = 0
+    invalid_readings: int = 0
+    truncated_bytes: int = 0

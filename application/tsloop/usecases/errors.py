@@ -21,3 +21,17 @@ class InvalidQuery(UseCaseError):
 
 class StartupError(UseCaseError):
     """The loop cannot start because its configuration or a dependency is unusable."""
+
+
+class TransientStorageError(StorageError):
+    """A store failure that may pass on its own: connection lost, server restarting, conflict.
+
+    The write path retries the same batch after a backoff delay.
+    """
+
+
+class PermanentStorageError(StorageError):
+    """A store failure that retrying cannot fix: a constraint, data or SQL error.
+
+    The write path splits the batch to isolate and reject the offending rows.
+    """

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tsloop.domain import Reading
-from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
+from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO, SpoolSegment
 
 
 class ReadingCommands(Protocol):
@@ -75,3 +75,41 @@ class StopFlag(Protocol):
     """Flag that stops the loop after the current tick. A threading.Event satisfies it."""
 
     def is_set(self) -> bool: ...
+
+
+class ReadingSink(Protocol):
+    """Receiver of each tick's readings: the database directly or a buffered write path."""
+
+    def submit(self, readings: Sequence[Reading]) -> int:
+        """Accept one tick's readings and return how many were written to the store already.
+
+        A buffered sink returns 0 and writes them later.
+        """
+        ...
+
+
+class Spool(Protocol):
+    """Durable local store of readings that could not be written to the database yet."""
+
+    def append(self, readings: Sequence[Reading]) -> bool:
+        """Save the readings durably, or return False if the size cap is hit or the write fails."""
+        ...
+
+    def pending(self) -> bool:
+        """Return True while the spool contains readings that have not been removed."""
+        ...
+
+    def oldest(self) -> SpoolSegment | None:
+        """Return the oldest segment, or None if the spool is empty.
+
+        The segment that takes appends is closed first when it is the only one.
+        """
+        ...
+
+    def remove(self, segment: SpoolSegment) -> None:
+        """Delete a segment after all of its readings are committed."""
+        ...
+
+    def size(self) -> int:
+        """Return the bytes the spool uses on disk."""
+        ...

@@ -1,4 +1,4 @@
-"""Sampling loop: run ticks at a fixed rate and store each tick's readings as one batch."""
+"""Sampling loop: run ticks at a fixed rate and hand each tick's readings to a sink."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import logging
 import math
 from collections import deque
 
+from tsloop.domain import InvalidReading
+from tsloop.usecases.clock_watch import WallClockWatch
 from tsloop.usecases.dto import RunSummary, TickReport
 from tsloop.usecases.errors import SourceError, StartupError, StorageError
 from tsloop.usecases.loop_config import LoopConfig, validate_loop_config
-from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
+from tsloop.usecases.ports import Clock, ReadingSink, ReadingSource, StopFlag
 from tsloop.usecases.schedule import Schedule, start_schedule
 from tsloop.usecases.telemetry import NullTelemetry, Telemetry
 
@@ -35,7 +37,7 @@ class _NeverStop:
 
 def run_sampling_loop(
     source: ReadingSource,
-    commands: ReadingCommands,
+    sink: ReadingSink,
     clock: Clock,
     config: LoopConfig,
     stop: StopFlag | None = None,
@@ -54,7 +56,7 @@ def run_sampling_loop(
         raise
     loop = _SamplingLoop(
         source,
-        commands,
+        sink,
         clock,
         config,
         stop or _NeverStop(),
@@ -68,7 +70,7 @@ class _SamplingLoop:
     def __init__(
         self,
         source: ReadingSource,
-        commands: ReadingCommands,
+        sink: ReadingSink,
         clock: Clock,
         config: LoopConfig,
         stop: StopFlag,
@@ -76,7 +78,7 @@ class _SamplingLoop:
         telemetry: Telemetry,
     ) -> None:
         self._source = source
-        self._commands = commands
+        self._sink = sink
         self._clock = clock
         self._config = config
         self._stop = stop
@@ -85,6 +87,7 @@ class _SamplingLoop:
         self._reports: deque[TickReport] = deque(maxlen=config.report_limit)
         self._summary = RunSummary(interval=schedule.interval, anchor=schedule.anchor)
         self._failure_streak = 0
+        self._clock_watch = WallClockWatch(schedule.interval)
 
     def run(self) -> RunSummary:
         config = self._config
@@ -144,14 +147,16 @@ class _SamplingLoop:
             self._summary.late += 1
             logger.warning("tick %d started %.1f ms late", tick, lateness * 1000)
         tick_time = self._schedule.tick_time(tick)
+        self._clock_watch.check(tick, tick_time, self._clock.now())
+
         error: str | None = None
         rows = 0
+        sampled = 0
         try:
             readings = self._source.sample(tick_time)
-            self._telemetry.readings_sampled(len(readings))
-            rows = self._commands.insert_batch(readings)
-            self._telemetry.readings_written(rows)
-        except (SourceError, StorageError) as exc:
+            sampled = len(readings)
+            rows = self._sink.submit(readings)
+        except (SourceError, StorageError, InvalidReading) as exc:
             error = str(exc)
             self._summary.failed += 1
             self._failure_streak += 1
@@ -167,7 +172,13 @@ class _SamplingLoop:
             if self._failure_streak:
                 logger.info("recovered after %d failed ticks", self._failure_streak)
                 self._failure_streak = 0
-            logger.info("tick %d: rows=%d lateness=%.1f ms", tick, rows, lateness * 1000)
+            logger.info(
+                "tick %d: sampled=%d written=%d lateness=%.1f ms",
+                tick,
+                sampled,
+                rows,
+                lateness * 1000,
+            )
         self._summary.ticks += 1
         self._summary.rows_written += rows
         report = TickReport(tick, tick_time, due, started, lateness, rows, error)
