@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from tsloop.adapters.clock import SystemClock
 from tsloop.adapters.engine import check_connection, create_db_engine
+from tsloop.adapters.error_classes import is_access_rejected
 from tsloop.adapters.file_spool import FileSpool
 from tsloop.adapters.migrations import MigrationResult, locate_migrations_dir, upgrade_to_head
 from tsloop.adapters.settings import Settings
@@ -86,6 +87,7 @@ def build_write_path(
         Backoff(settings.retry_initial_delay, settings.retry_max_delay),
         telemetry,
         probe=lambda: check_connection(engine),
+        access_rejected=is_access_rejected,
     )
 
 

@@ -17,9 +17,12 @@ Kind = Literal["transient", "permanent"]
 # failure and deadlock, which succeed when the transaction runs again.
 TRANSIENT_CODES = frozenset({"57P01", "57P02", "57P03", "53300", "40001", "40P01"})
 TRANSIENT_CLASSES = frozenset({"08"})
-# 22: data exception; 23: integrity constraint violation; 42: syntax error or
-# access rule violation. The same rows fail again however often they are sent.
-PERMANENT_CLASSES = frozenset({"22", "23", "42"})
+# 22: data exception; 23: integrity constraint violation. The same rows fail
+# again however often they are sent, so the batch is split to isolate them.
+# Class 42 (syntax error or access rule violation: a missing table before
+# `tsloop migrate`, a missing INSERT grant) fails every row alike, so it is
+# retried and the readings wait in the spool until an operator fixes it.
+PERMANENT_CLASSES = frozenset({"22", "23"})
 
 
 def classify_sqlstate(code: str | None) -> Kind:
@@ -53,3 +56,18 @@ def storage_error(message: str, exc: SQLAlchemyError) -> StorageError:
     if classify(exc) == "permanent":
         return PermanentStorageError(text)
     return TransientStorageError(text)
+
+
+# libpq reports a rejected login without a SQLSTATE, so the server's FATAL
+# message text is the only sign that the settings, not the network, are wrong.
+ACCESS_REJECTED_MARKERS = (
+    "password authentication failed",
+    "no pg_hba.conf entry",
+    "does not exist",
+    "permission denied for database",
+)
+
+
+def is_access_rejected(message: str) -> bool:
+    """Return whether a connection error says the server rejected the role or database."""
+    return any(marker in message for marker in ACCESS_REJECTED_MARKERS)

@@ -41,9 +41,11 @@ class WritePath:
         backoff: Backoff,
         telemetry: Telemetry,
         probe: Callable[[], None] | None = None,
+        access_rejected: Callable[[str], bool] = lambda message: False,
     ) -> None:
         validate_write_config(config)
         self._probe = probe
+        self._access_rejected = access_rejected
         self._counters = WriteCounters(telemetry)
         self._writer = Writer(
             commands, spool, ReadingBuffer(config.buffer_size), config, backoff, self._counters
@@ -58,12 +60,22 @@ class WritePath:
             try:
                 self._probe()
             except UseCaseError as exc:
-                logger.warning(
-                    "database not available at start-up, sampling goes on and writes are "
-                    "retried: %s",
-                    exc,
-                )
+                self._report_probe_failure(exc)
         self._writer.run()
+
+    def _report_probe_failure(self, exc: UseCaseError) -> None:
+        if self._access_rejected(str(exc)):
+            logger.error(
+                "the database rejected the login: %s. Check TSLOOP_DB_USER, TSLOOP_DB_PASSWORD, "
+                "TSLOOP_DB_NAME and the client networks in pg_hba.conf. Readings are kept in "
+                "the spool and writes are retried.",
+                exc,
+            )
+            return
+        logger.warning(
+            "database not available at start-up, sampling goes on and writes are retried: %s",
+            exc,
+        )
 
     def submit(self, readings: Sequence[Reading]) -> int:
         """Check the readings and queue the valid ones. Returns 0 because none is written yet."""
