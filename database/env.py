@@ -9,6 +9,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool, text
 
+from tsloop.adapters.schema_filters import include_name, include_object
 from tsloop.adapters.tables import metadata
 
 config = context.config
@@ -17,41 +18,6 @@ logger = logging.getLogger("alembic.env")
 # Key of the session-level advisory lock that serializes concurrent migrations.
 # A second `tsloop migrate` waits for the first, then finds the schema at head.
 MIGRATION_LOCK_KEY = 7_305_117_101
-
-# Schemas that TimescaleDB owns; autogenerate must not propose changes there.
-TIMESCALEDB_SCHEMAS = frozenset(
-    {
-        "_timescaledb_cache",
-        "_timescaledb_catalog",
-        "_timescaledb_config",
-        "_timescaledb_debug",
-        "_timescaledb_functions",
-        "_timescaledb_internal",
-        "timescaledb_experimental",
-        "timescaledb_information",
-        "toolkit_experimental",
-    }
-)
-# Indexes that create_hypertable adds; they are not in the metadata on purpose.
-TIMESCALEDB_INDEXES = frozenset({"readings_time_idx"})
-
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    """Hide TimescaleDB's schemas and indexes from autogenerate."""
-    schema = getattr(obj, "schema", None)
-    if schema in TIMESCALEDB_SCHEMAS:
-        return False
-    if type_ == "index" and reflected and compare_to is None and name in TIMESCALEDB_INDEXES:
-        return False
-    return not (type_ == "table" and name is not None and name.startswith("_hyper_"))
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    if type_ == "schema":
-        return name not in TIMESCALEDB_SCHEMAS
-    return True
 
 
 def _configure(**kwargs: Any) -> None:
@@ -78,7 +44,7 @@ def _migrate_with_lock(connection: Connection) -> None:
     connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     if owns_transaction:
         # The session-level lock outlives this commit, and the migration below runs
-        # in a new transaction that sees what an earlier lock holder committed.
+        # in a new transaction that reads what an earlier lock holder committed.
         connection.commit()
     try:
         _configure(connection=connection)

@@ -19,6 +19,7 @@ from tsloop.adapters.system_source import SystemSource
 from tsloop.usecases.dto import RunSummary
 from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
+from tsloop.usecases.telemetry import Telemetry
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ __all__ = [
 
 
 def build_engine(settings: Settings) -> Engine:
-    """Create the engine of the runtime role; raises SettingsError without a password."""
+    """Create the engine of the runtime role, or raise SettingsError if no password is set."""
     return create_db_engine(settings.runtime_url())
 
 
@@ -82,12 +83,15 @@ def run_loop(
     commands: ReadingCommands,
     clock: Clock,
     stop: StopFlag | None = None,
+    telemetry: Telemetry | None = None,
 ) -> RunSummary:
-    """Run the sampling loop with the given ports; tests pass fakes here."""
-    return run_sampling_loop(source, commands, clock, build_loop_config(settings), stop)
+    """Run the sampling loop with the given ports, which tests replace with fakes."""
+    return run_sampling_loop(source, commands, clock, build_loop_config(settings), stop, telemetry)
 
 
-def run_service(settings: Settings, stop: StopFlag | None = None) -> RunSummary:
+def run_service(
+    settings: Settings, stop: StopFlag | None = None, telemetry: Telemetry | None = None
+) -> RunSummary:
     """Connect to the database as the runtime role and run the loop with real adapters.
 
     Raises SettingsError or StartupError before the first tick if the settings
@@ -103,6 +107,7 @@ def run_service(settings: Settings, stop: StopFlag | None = None) -> RunSummary:
             commands=build_commands(engine),
             clock=SystemClock(),
             stop=stop,
+            telemetry=telemetry,
         )
     finally:
         engine.dispose()
@@ -112,4 +117,3 @@ def migrate(settings: Settings, cwd: Path | None = None) -> MigrationResult:
     """Upgrade the schema to head as the owner role, using the located database/ folder."""
     directory = locate_migrations_dir(settings.migrations_dir, cwd or Path.cwd())
     return upgrade_to_head(directory, settings.owner_url(), settings.chunk_interval)
-

@@ -1,4 +1,4 @@
-"""In-memory fakes of the ports; unit tests import them as `fakes`."""
+"""In-memory fakes of the ports, imported by the unit tests as `fakes`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from tsloop.domain import Reading
+from tsloop.usecases.dto import TickReport
 from tsloop.usecases.errors import StorageError
+from tsloop.usecases.telemetry import NullTelemetry
 
 START_WALL = datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC)
 START_MONO = 5_000.0
@@ -57,7 +59,7 @@ class FakeCommands:
     """Store readings in a dict keyed like the unique constraint.
 
     `work_seconds` maps a call number (0-based) to seconds the call takes on
-    the clock; `fail_calls` lists call numbers that raise StorageError.
+    the clock, and `fail_calls` lists call numbers that raise StorageError.
     """
 
     def __init__(
@@ -114,3 +116,25 @@ class FakeStop:
 
     def set(self) -> None:
         self.flag = True
+
+
+class RecordingTelemetry(NullTelemetry):
+    """Telemetry that keeps the events the tests check."""
+
+    def __init__(self) -> None:
+        self.ticks: list[int] = []
+        self.missed = 0
+        self.sampled = 0
+        self.written = 0
+
+    def tick_completed(self, report: TickReport) -> None:
+        self.ticks.append(report.tick)
+
+    def ticks_missed(self, count: int) -> None:
+        self.missed += count
+
+    def readings_sampled(self, count: int) -> None:
+        self.sampled += count
+
+    def readings_written(self, count: int) -> None:
+        self.written += count

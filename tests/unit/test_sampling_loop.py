@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes import START_MONO, FakeClock, FakeCommands, FakeSource, FakeStop
+from fakes import START_MONO, FakeClock, FakeCommands, FakeSource, FakeStop, RecordingTelemetry
 
 from tsloop.usecases.errors import SourceError, StartupError
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
@@ -56,7 +56,7 @@ def test_no_drift_over_1000_ticks(clock, source):
     assert commands.call_times[-1] == pytest.approx(MONO_START + 999.0, abs=1e-6)
 
 
-def test_tick_times_stay_aligned_for_fractional_interval(clock, source, commands):
+def test_fractional_interval_stays_aligned(clock, source, commands):
     summary = run_sampling_loop(source, commands, clock, LoopConfig(interval=0.1, ticks=1000))
 
     assert summary.ticks == 1000
@@ -170,7 +170,7 @@ def test_stop_flag_set_before_start(clock, source, commands):
     assert commands.batches == []
 
 
-def test_failed_tick_is_logged_and_loop_continues(clock, source, caplog):
+def test_failed_tick_loop_continues(clock, source, caplog):
     commands = FakeCommands(clock, fail_calls={1})
 
     with caplog.at_level(logging.ERROR, logger="tsloop.usecases.sampling"):
@@ -181,10 +181,10 @@ def test_failed_tick_is_logged_and_loop_continues(clock, source, caplog):
     assert summary.rows_written == 3 * source.series
     assert summary.reports[1].error == "connection lost"
     assert summary.reports[1].rows_written == 0
-    assert "tick 1 at 2026-03-01T12:00:02+00:00 failed: connection lost" in caplog.text
+    assert "tick 1 at 2026-03-01T12:00:02+00:00 failed (1 in a row): connection lost" in caplog.text
 
 
-def test_source_error_is_logged_and_loop_continues(clock, commands):
+def test_source_error_loop_continues(clock, commands):
     class FlakySource(FakeSource):
         def sample(self, at):
             if not self.times:
@@ -253,3 +253,31 @@ def test_invalid_config_is_logged_and_raised(clock, source, commands, caplog, co
 
     assert "cannot start the sampling loop" in caplog.text
     assert commands.batches == []
+
+
+def test_repeated_failures_are_rate_limited(clock, source, caplog):
+    commands = FakeCommands(clock, fail_calls=set(range(1, 131)))
+
+    with caplog.at_level(logging.INFO, logger="tsloop.usecases.sampling"):
+        summary = run_sampling_loop(source, commands, clock, LoopConfig(interval=1.0, ticks=132))
+
+    errors = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert summary.failed == 130
+    assert len(errors) == 5
+    assert "(60 in a row)" in errors[3]
+    assert "(120 in a row)" in errors[4]
+    assert "recovered after 130 failed ticks" in caplog.text
+
+
+def test_telemetry_receives_ticks_and_counts(clock, source):
+    commands = FakeCommands(clock, work_seconds={0: 2.5})
+    telemetry = RecordingTelemetry()
+
+    run_sampling_loop(
+        source, commands, clock, LoopConfig(interval=1.0, ticks=3), telemetry=telemetry
+    )
+
+    assert telemetry.ticks == [0, 2, 3]
+    assert telemetry.missed == 1
+    assert telemetry.sampled == 3 * source.series
+    assert telemetry.written == 3 * source.series

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tsloop.adapters.settings import Settings, SettingsError, mask_secret
-from tsloop.adapters.settings_loader import describe_settings, load_settings, setting_origins
+from tsloop.adapters.settings import Settings, SettingsError
+from tsloop.adapters.settings_loader import (
+    describe_settings,
+    load_settings,
+    mask_secret,
+    setting_origins,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -97,7 +104,7 @@ def test_missing_env_file_is_skipped(tmp_path):
     assert settings.interval == 1.0
 
 
-def test_default_env_file_is_dotenv_in_cwd(tmp_path, monkeypatch):
+def test_default_env_file_in_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_env(tmp_path / ".env", INTERVAL=7)
 
@@ -227,7 +234,7 @@ def test_missing_password_names_variable(env_file):
         settings.owner_url()
 
 
-def test_non_postgresql_url_is_rejected_without_password(env_file, monkeypatch):
+def test_non_postgresql_url_rejected(env_file, monkeypatch):
     monkeypatch.setenv("TSLOOP_DATABASE_URL", "mysql://u:topsecret@h/d")
 
     with pytest.raises(SettingsError) as raised:
@@ -266,7 +273,10 @@ def test_describe_settings_masks_secrets(env_file, monkeypatch):
     monkeypatch.setenv("TSLOOP_DB_OWNER_PASSWORD", "topsecret3")
     settings = load_settings(env_file, {"interval": 5.0})
 
-    rows = {row.name: row for row in describe_settings(settings, setting_origins(env_file, {"interval": 5.0}))}
+    rows = {
+        row.name: row
+        for row in describe_settings(settings, setting_origins(env_file, {"interval": 5.0}))
+    }
 
     assert "topsecret" not in " ".join(f"{row.value} {row.origin}" for row in rows.values())
     assert rows["TSLOOP_DB_PASSWORD"].value == "***"
@@ -283,3 +293,19 @@ def test_mask_secret_leaves_plain_values():
     assert mask_secret("db_host", "h") == "h"
     assert mask_secret("db_password", "") == "(empty)"
     assert mask_secret("database_url", "garbage topsecret") == "***"
+
+
+def test_env_example_lists_every_setting():
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    lines = [line for line in example.read_text().splitlines() if line and not line.startswith("#")]
+
+    keys = [line.split("=", 1)[0] for line in lines]
+    assert keys == [f"TSLOOP_{field.upper()}" for field in Settings.model_fields]
+    assert all(not line.startswith("export ") for line in lines)
+    assert all('"' not in line and "'" not in line for line in lines)
+
+
+def test_env_example_loads_as_defaults():
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+
+    assert load_settings(example) == Settings(_env_file=None)

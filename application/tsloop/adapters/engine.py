@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 # executemany INSERT into pages of insertmanyvalues_page_size rows, so a larger
 # batch takes one round trip per page.
 MAX_BATCH_ROWS = 10_000
+# Seconds that psycopg2 waits for a new connection, so an unreachable server
+# fails the tick instead of blocking it for the operating system's TCP timeout.
+CONNECT_TIMEOUT = 10
 
 
 def create_db_engine(url: URL, *, echo: bool = False) -> Engine:
@@ -24,6 +27,7 @@ def create_db_engine(url: URL, *, echo: bool = False) -> Engine:
         url,
         pool_pre_ping=True,
         insertmanyvalues_page_size=MAX_BATCH_ROWS,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT},
         echo=echo,
     )
 

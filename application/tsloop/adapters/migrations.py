@@ -29,7 +29,7 @@ CHECKOUT_ROOT = Path(__file__).resolve().parents[3]
 
 @dataclass(frozen=True)
 class MigrationResult:
-    """Revisions before and after an upgrade; None means no revision was applied yet."""
+    """Revisions before and after an upgrade. None means that no revision was applied yet."""
 
     before: str | None
     after: str | None

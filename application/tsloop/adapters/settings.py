@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -21,7 +21,7 @@ SECRET_FIELDS = frozenset(
 
 
 class SettingsError(Exception):
-    """A setting is invalid or missing; the message names it and says how to fix it."""
+    """Invalid or missing setting. The message names the setting and how to fix it."""
 
 
 def env_name(field: str) -> str:
@@ -30,7 +30,7 @@ def env_name(field: str) -> str:
 
 
 class Settings(BaseSettings):
-    """Effective settings; precedence is flags > .env file > environment > defaults."""
+    """Effective settings. Precedence, highest first: flags, .env file, environment, defaults."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -41,28 +41,26 @@ class Settings(BaseSettings):
     )
 
     database_url: SecretStr | None = Field(
-        None, description="full runtime URL that replaces the TSLOOP_DB_* parts"
+        None, description="a postgresql://USER:PASSWORD@HOST:PORT/NAME URL, or unset"
     )
-    db_host: str = Field("127.0.0.1", min_length=1, description="database host name or address")
+    db_host: str = Field("127.0.0.1", min_length=1, description="a host name or address")
     db_port: int = Field(5432, ge=1, le=65535, description="an integer from 1 to 65535")
-    db_name: str = Field("tsloop", min_length=1, description="database name")
-    db_user: str = Field("tsloop_app", min_length=1, description="runtime role")
-    db_password: SecretStr | None = Field(None, description="password of the runtime role")
+    db_name: str = Field("tsloop", min_length=1, description="a database name")
+    db_user: str = Field("tsloop_app", min_length=1, description="a role name")
+    db_password: SecretStr | None = Field(None, description="any text, or unset")
     owner_database_url: SecretStr | None = Field(
-        None, description="full migration URL that replaces the owner parts"
+        None, description="a postgresql://USER:PASSWORD@HOST:PORT/NAME URL, or unset"
     )
-    db_owner_user: str = Field("tsloop_owner", min_length=1, description="schema owner role")
-    db_owner_password: SecretStr | None = Field(None, description="password of the owner role")
+    db_owner_user: str = Field("tsloop_owner", min_length=1, description="a role name")
+    db_owner_password: SecretStr | None = Field(None, description="any text, or unset")
     interval: float = Field(
         1.0, gt=0, le=86400, allow_inf_nan=False, description="seconds, > 0 and <= 86400"
     )
-    source: Literal["synthetic", "system"] = Field(
-        "synthetic", description="synthetic or system"
-    )
+    source: Literal["synthetic", "system"] = Field("synthetic", description="synthetic or system")
     series: int = Field(
         10, ge=1, le=MAX_BATCH_ROWS, description=f"an integer from 1 to {MAX_BATCH_ROWS}"
     )
-    seed: int = Field(0, description="an integer seed of the synthetic source")
+    seed: int = Field(0, description="an integer")
     ticks: int | None = Field(None, ge=1, description="an integer >= 1, or unset")
     duration: float | None = Field(
         None, gt=0, allow_inf_nan=False, description="seconds > 0, or unset"
@@ -163,36 +161,3 @@ def _required_secret(secret: SecretStr | None, field: str, url_field: str) -> st
             f"or set {env_name(url_field)} to a full URL"
         )
     return secret.get_secret_value()
-
-
-def mask_secret(field: str, value: Any) -> str:
-    """Return a printable form of a setting value with passwords replaced by ***."""
-    if value is None:
-        return "(unset)"
-    if field not in SECRET_FIELDS:
-        return str(value)
-    text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
-    if field.endswith("_url"):
-        try:
-            return parse_postgresql_url(text).render_as_string(hide_password=True)
-        except ValueError:
-            return "***"
-    return "***" if text else "(empty)"
-
-
-def format_validation_error(error: ValidationError) -> str:
-    """Return one line per invalid setting naming its variable, value and allowed values."""
-    lines = []
-    for item in error.errors():
-        location = item["loc"]
-        if not location:
-            lines.append(f"invalid settings: {item['msg'].removeprefix('Value error, ')}")
-            continue
-        field = str(location[0])
-        info = Settings.model_fields.get(field)
-        allowed = info.description if info is not None else None
-        value = mask_secret(field, item.get("input"))
-        message = item["msg"].removeprefix("Value error, ")
-        line = f"invalid setting {env_name(field)}={value!r}: {message}"
-        lines.append(f"{line} (allowed: {allowed})" if allowed else line)
-    return "\n".join(lines)

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from pydantic_settings import DotEnvSettingsSource, EnvSettingsSource
 
 from tsloop.adapters.settings import (
+    SECRET_FIELDS,
     Settings,
     SettingsError,
     env_name,
-    format_validation_error,
-    mask_secret,
+    parse_postgresql_url,
 )
 
 ORIGIN_FLAG = "flag"
@@ -79,3 +79,35 @@ def describe_settings(settings: Settings, origins: Mapping[str, str]) -> list[Se
         for field in Settings.model_fields
     ]
 
+
+def mask_secret(field: str, value: Any) -> str:
+    """Return a printable form of a setting value with passwords replaced by ***."""
+    if value is None:
+        return "(unset)"
+    if field not in SECRET_FIELDS:
+        return str(value)
+    text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+    if field.endswith("_url"):
+        try:
+            return parse_postgresql_url(text).render_as_string(hide_password=True)
+        except ValueError:
+            return "***"
+    return "***" if text else "(empty)"
+
+
+def format_validation_error(error: ValidationError) -> str:
+    """Return one line per invalid setting naming its variable, value and allowed values."""
+    lines = []
+    for item in error.errors():
+        location = item["loc"]
+        if not location:
+            lines.append(f"invalid settings: {item['msg'].removeprefix('Value error, ')}")
+            continue
+        field = str(location[0])
+        info = Settings.model_fields.get(field)
+        allowed = info.description if info is not None else None
+        value = mask_secret(field, item.get("input"))
+        message = item["msg"].removeprefix("Value error, ")
+        line = f"invalid setting {env_name(field)}={value!r}: {message}"
+        lines.append(f"{line} (allowed: {allowed})" if allowed else line)
+    return "\n".join(lines)

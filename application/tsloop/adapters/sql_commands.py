@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine, delete
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.dml import ReturningInsert
 
 from tsloop.adapters.engine import describe_error
 from tsloop.adapters.rows import reading_to_row
@@ -19,8 +20,19 @@ from tsloop.usecases.errors import StorageError
 logger = logging.getLogger(__name__)
 
 
+def insert_ignoring_duplicates() -> ReturningInsert[tuple[datetime]]:
+    """Return INSERT ... ON CONFLICT (source, metric, time) DO NOTHING RETURNING time."""
+    return (
+        insert(readings)
+        .on_conflict_do_nothing(
+            index_elements=[readings.c.source, readings.c.metric, readings.c.time]
+        )
+        .returning(readings.c.time)
+    )
+
+
 class SqlReadingCommands:
-    """Insert and delete readings; SQLAlchemy errors are raised as StorageError."""
+    """Insert and delete readings, raising SQLAlchemy errors as StorageError."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -34,13 +46,7 @@ class SqlReadingCommands:
         """
         if not batch:
             return 0
-        statement = (
-            insert(readings)
-            .on_conflict_do_nothing(
-                index_elements=[readings.c.source, readings.c.metric, readings.c.time]
-            )
-            .returning(readings.c.time)
-        )
+        statement = insert_ignoring_duplicates()
         parameters = [reading_to_row(reading) for reading in batch]
         try:
             with self._engine.begin() as connection:

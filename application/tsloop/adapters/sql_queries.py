@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Interval, Row, Select, func, literal, select
+from sqlalchemy import Engine, Interval, Row, Select, func, literal, literal_column, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tsloop.adapters.engine import describe_error
@@ -15,35 +15,84 @@ from tsloop.adapters.tables import readings
 from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
 from tsloop.usecases.errors import StorageError
 
+try:
+    from sqlalchemy.dialects.postgresql import distinct_on
+except ImportError:  # SQLAlchemy < 2.1
+    distinct_on = None  # type: ignore[assignment]
+
 T = TypeVar("T")
 
 
+def latest_statement() -> Select[Any]:
+    """Return the newest row per (source, metric) with DISTINCT ON."""
+    t = readings.c
+    statement = select(t.source, t.metric, t.time, t.value).order_by(
+        t.source, t.metric, t.time.desc()
+    )
+    if distinct_on is None:
+        # SQLAlchemy before 2.1 has no distinct_on() and takes the columns here.
+        return statement.distinct(t.source, t.metric)
+    return statement.ext(distinct_on(t.source, t.metric))
+
+
+def range_statement(
+    source: str, metric: str, start: datetime, end: datetime, limit: int
+) -> Select[Any]:
+    t = readings.c
+    return (
+        select(t.time, t.source, t.metric, t.value)
+        .where(t.source == source, t.metric == metric, t.time >= start, t.time < end)
+        .order_by(t.time)
+        .limit(limit)
+    )
+
+
+def buckets_statement(
+    width: timedelta,
+    start: datetime,
+    end: datetime,
+    source: str | None = None,
+    metric: str | None = None,
+) -> Select[Any]:
+    """Aggregate with time_bucket(width, time), binding the width as an interval."""
+    t = readings.c
+    bucket = func.time_bucket(literal(width, Interval()), t.time).label("bucket")
+    statement = (
+        select(
+            bucket,
+            t.source,
+            t.metric,
+            func.avg(t.value).label("avg"),
+            func.min(t.value).label("min"),
+            func.max(t.value).label("max"),
+            func.count().label("count"),
+        )
+        .where(t.time >= start, t.time < end)
+        # Grouping by the output name keeps a single bound width, so the query also
+        # works with drivers that bind parameters on the server.
+        .group_by(literal_column("bucket"), t.source, t.metric)
+        .order_by(bucket, t.source, t.metric)
+    )
+    if source is not None:
+        statement = statement.where(t.source == source)
+    if metric is not None:
+        statement = statement.where(t.metric == metric)
+    return statement
+
+
 class SqlReadingQueries:
-    """Query readings; SQLAlchemy errors are raised as StorageError."""
+    """Query readings, raising SQLAlchemy errors as StorageError."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
     def latest(self) -> list[LatestReadingDTO]:
-        """Return the newest reading per (source, metric) with DISTINCT ON."""
-        t = readings.c
-        statement = (
-            select(t.source, t.metric, t.time, t.value)
-            .distinct(t.source, t.metric)
-            .order_by(t.source, t.metric, t.time.desc())
-        )
-        return self._fetch(statement, row_to_latest_dto, "latest")
+        return self._fetch(latest_statement(), row_to_latest_dto, "latest")
 
     def range(
         self, source: str, metric: str, start: datetime, end: datetime, limit: int
     ) -> list[ReadingDTO]:
-        t = readings.c
-        statement = (
-            select(t.time, t.source, t.metric, t.value)
-            .where(t.source == source, t.metric == metric, t.time >= start, t.time < end)
-            .order_by(t.time)
-            .limit(limit)
-        )
+        statement = range_statement(source, metric, start, end, limit)
         return self._fetch(statement, row_to_reading_dto, "range")
 
     def buckets(
@@ -54,27 +103,7 @@ class SqlReadingQueries:
         source: str | None = None,
         metric: str | None = None,
     ) -> list[BucketDTO]:
-        """Aggregate with time_bucket(width, time); the width is bound as an interval."""
-        t = readings.c
-        bucket = func.time_bucket(literal(width, Interval()), t.time).label("bucket")
-        statement = (
-            select(
-                bucket,
-                t.source,
-                t.metric,
-                func.avg(t.value).label("avg"),
-                func.min(t.value).label("min"),
-                func.max(t.value).label("max"),
-                func.count().label("count"),
-            )
-            .where(t.time >= start, t.time < end)
-            .group_by(bucket, t.source, t.metric)
-            .order_by(bucket, t.source, t.metric)
-        )
-        if source is not None:
-            statement = statement.where(t.source == source)
-        if metric is not None:
-            statement = statement.where(t.metric == metric)
+        statement = buckets_statement(width, start, end, source, metric)
         return self._fetch(statement, row_to_bucket_dto, "bucket")
 
     def _fetch(

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 class SystemSource:
-    """Sample host metrics; the source name is the host name unless given.
+    """Host metrics sampler. The source name is the host name unless one is given.
 
     Disk and network values are cumulative byte counters since boot, so rates
     come from differences between readings.

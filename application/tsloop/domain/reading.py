@@ -17,7 +17,7 @@ MAX_TIME = datetime(2200, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Reading:
-    """One sampled value; `time` is always an aware datetime in UTC."""
+    """One sampled value, with `time` converted to an aware datetime in UTC."""
 
     time: datetime
     source: str
@@ -37,7 +37,7 @@ def validate_time(value: object) -> datetime:
         raise InvalidReading(f"time must be a datetime, got {type(value).__name__}")
     offset = value.utcoffset()
     if offset is None:
-        raise InvalidReading(f"time {value.isoformat()} has no time zone; use an aware UTC time")
+        raise InvalidReading(f"time {value.isoformat()} has no time zone: use an aware UTC time")
     if not MIN_TIME <= value < MAX_TIME:
         raise InvalidReading(
             f"time {value.isoformat()} is out of range "

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tsloop import bootstrap
+from tsloop.adapters.migrations import locate_migrations_dir
 from tsloop.adapters.settings import SettingsError
 from tsloop.adapters.settings_loader import describe_settings, setting_origins
 from tsloop.entrypoints import formatting
@@ -20,6 +21,7 @@ from tsloop.entrypoints.state import DEFAULT_ENV_FILE, LOG_LEVELS, CliState, Set
 from tsloop.usecases.errors import UseCaseError
 
 logger = logging.getLogger(__name__)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
     "--log-level",
     type=click.Choice(LOG_LEVELS, case_sensitive=False),
     default=None,
-    help="Log level; overrides TSLOOP_LOG_LEVEL.",
+    help="Log level, overriding TSLOOP_LOG_LEVEL.",
 )
 @click.pass_context
 def cli(ctx: click.Context, env_file: Path | None, log_level: str | None) -> None:
@@ -49,6 +51,12 @@ def config_command(state: CliState) -> None:
     origins = setting_origins(state.env_file, state.overrides)
     click.echo(f"env file: {state.env_file} ({'found' if state.env_file.is_file() else 'absent'})")
     click.echo(formatting.format_settings(describe_settings(settings, origins)))
+    try:
+        directory = locate_migrations_dir(settings.migrations_dir, Path.cwd())
+    except SettingsError as exc:
+        click.echo(f"migrations: {exc}")
+    else:
+        click.echo(f"migrations: {directory}")
 
 
 @cli.command("migrate")
@@ -61,8 +69,9 @@ def migrate_command(state: CliState) -> None:
     except SettingsError as exc:
         raise SettingsProblem(str(exc)) from None
     except UseCaseError as exc:
+        # Logged rather than printed, so the message has a timestamp in service logs.
         logger.error("migration failed: %s", exc)
-        raise click.ClickException(str(exc)) from None
+        raise SystemExit(1) from None
     click.echo(f"revision {result.before} -> {result.after}")
 
 
@@ -97,7 +106,7 @@ def run_command(state: CliState, /, **flags: Any) -> None:
         raise SettingsProblem(str(exc)) from None
     except UseCaseError as exc:
         logger.error("cannot run: %s", exc)
-        raise click.ClickException(str(exc)) from None
+        raise SystemExit(1) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -110,5 +119,5 @@ cli.add_command(query)
 
 
 def main() -> None:
-    """Run the tsloop command; the console script entry point."""
+    """Run the tsloop command line (the console script entry point)."""
     cli(prog_name="tsloop")

@@ -13,7 +13,7 @@ DURATION_PATTERN = re.compile(r"^(\d+(?:\.\d+)?)([smhdw]?)$")
 
 
 class UtcDateTime(click.ParamType[datetime]):
-    """ISO 8601 date or time; a value without a time zone is taken as UTC."""
+    """ISO 8601 date or time. A value without a time zone is taken as UTC."""
 
     name = "datetime"
 
@@ -30,7 +30,7 @@ class UtcDateTime(click.ParamType[datetime]):
 
 
 class Duration(click.ParamType[timedelta]):
-    """Duration as a number with an optional unit s, m, h, d or w; seconds without one."""
+    """Duration as a number with an optional unit s, m, h, d or w, in seconds without one."""
 
     name = "duration"
 

@@ -30,12 +30,12 @@ def _run_query(state: CliState, query_function: Callable[[ReadingQueries], T]) -
         engine = bootstrap.build_engine(settings)
     except SettingsError as exc:
         raise SettingsProblem(str(exc)) from None
+    logger.debug("querying %s", engine.url.render_as_string(hide_password=True))
     try:
         return query_function(bootstrap.build_queries(engine))
     except InvalidQuery as exc:
         raise click.UsageError(str(exc)) from None
     except UseCaseError as exc:
-        logger.error("query failed: %s", exc)
         raise click.ClickException(str(exc)) from None
     finally:
         engine.dispose()

@@ -6,7 +6,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -36,7 +36,21 @@ class CliState:
             settings = bootstrap.load_settings(self.env_file, overrides)
         except SettingsError as exc:
             raise SettingsProblem(str(exc)) from None
-        logging.basicConfig(
-            level=settings.log_level, stream=sys.stderr, format=LOG_FORMAT, force=True
-        )
+        configure_logging(settings.log_level)
         return settings
+
+
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Stderr handler installed by tsloop, a subclass so it can be found and replaced."""
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr with time, level and logger name, replacing an earlier tsloop handler."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in root.handlers:
+        if isinstance(handler, _StderrHandler):
+            root.removeHandler(handler)
+    handler = _StderrHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)

@@ -11,7 +11,7 @@ from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
 
 
 class ReadingCommands(Protocol):
-    """Write side of the reading store; implementations raise StorageError on failure."""
+    """Write side of the reading store. Implementations raise StorageError on failure."""
 
     def insert_batch(self, readings: Sequence[Reading]) -> int:
         """Insert readings in one round trip, skip duplicates, return the number inserted."""
@@ -23,7 +23,7 @@ class ReadingCommands(Protocol):
 
 
 class ReadingQueries(Protocol):
-    """Read side of the reading store; implementations raise StorageError on failure."""
+    """Read side of the reading store. Implementations raise StorageError on failure."""
 
     def latest(self) -> list[LatestReadingDTO]:
         """Return the newest reading of each (source, metric) series."""
@@ -48,7 +48,7 @@ class ReadingQueries(Protocol):
 
 
 class ReadingSource(Protocol):
-    """Producer of readings; implementations raise SourceError on failure."""
+    """Producer of readings. Implementations raise SourceError on failure."""
 
     def sample(self, at: datetime) -> list[Reading]:
         """Return the readings for the tick whose scheduled wall time is `at`."""
@@ -72,6 +72,6 @@ class Clock(Protocol):
 
 
 class StopFlag(Protocol):
-    """Flag that asks the loop to stop after the current tick; threading.Event fits."""
+    """Flag that stops the loop after the current tick. A threading.Event satisfies it."""
 
     def is_set(self) -> bool: ...

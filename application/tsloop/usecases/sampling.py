@@ -5,52 +5,32 @@ from __future__ import annotations
 import logging
 import math
 from collections import deque
-from dataclasses import dataclass
 
 from tsloop.usecases.dto import RunSummary, TickReport
 from tsloop.usecases.errors import SourceError, StartupError, StorageError
+from tsloop.usecases.loop_config import LoopConfig, validate_loop_config
 from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
 from tsloop.usecases.schedule import Schedule, start_schedule
+from tsloop.usecases.telemetry import NullTelemetry, Telemetry
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["LoopConfig", "run_sampling_loop"]
 
-@dataclass(frozen=True)
-class LoopConfig:
-    """Loop parameters. With neither `ticks` nor `duration` the loop runs until stopped.
 
-    `ticks` counts executed ticks. `duration` is in seconds from the first due
-    time, so ticks due at offsets below `duration` run. `late_tolerance` is the
-    lateness in seconds above which a tick is logged and counted as late.
-    `max_sleep` bounds one sleep so that the stop flag is checked at least that often.
-    `report_limit` caps how many tick reports the summary keeps, newest last.
-    """
+# During an outage every tick fails. The first failures are all logged, then
+# one in FAILURE_LOG_EVERY, so a long outage does not flood the log.
+FAILURE_LOG_FIRST = 3
+FAILURE_LOG_EVERY = 60
 
-    interval: float
-    ticks: int | None = None
-    duration: float | None = None
-    late_tolerance: float = 0.05
-    max_sleep: float = 0.25
-    report_limit: int = 100_000
+
+def _should_log_failure(streak: int) -> bool:
+    return streak <= FAILURE_LOG_FIRST or streak % FAILURE_LOG_EVERY == 0
 
 
 class _NeverStop:
     def is_set(self) -> bool:
         return False
-
-
-def validate_loop_config(config: LoopConfig) -> None:
-    """Raise StartupError if the configuration cannot drive a loop."""
-    if config.ticks is not None and config.duration is not None:
-        raise StartupError("set either ticks or duration, not both")
-    if config.ticks is not None and config.ticks < 1:
-        raise StartupError(f"ticks {config.ticks} is invalid: use an integer >= 1")
-    if config.duration is not None and not (
-        math.isfinite(config.duration) and config.duration > 0
-    ):
-        raise StartupError(f"duration {config.duration!r} is invalid: use seconds > 0")
-    if config.late_tolerance < 0 or config.max_sleep <= 0 or config.report_limit < 0:
-        raise StartupError("late_tolerance, max_sleep and report_limit must be positive")
 
 
 def run_sampling_loop(
@@ -59,6 +39,7 @@ def run_sampling_loop(
     clock: Clock,
     config: LoopConfig,
     stop: StopFlag | None = None,
+    telemetry: Telemetry | None = None,
 ) -> RunSummary:
     """Run the loop until the tick count, the duration or the stop flag ends it.
 
@@ -71,7 +52,16 @@ def run_sampling_loop(
     except StartupError as exc:
         logger.error("cannot start the sampling loop: %s", exc)
         raise
-    return _SamplingLoop(source, commands, clock, config, stop or _NeverStop(), schedule).run()
+    loop = _SamplingLoop(
+        source,
+        commands,
+        clock,
+        config,
+        stop or _NeverStop(),
+        schedule,
+        telemetry or NullTelemetry(),
+    )
+    return loop.run()
 
 
 class _SamplingLoop:
@@ -83,6 +73,7 @@ class _SamplingLoop:
         config: LoopConfig,
         stop: StopFlag,
         schedule: Schedule,
+        telemetry: Telemetry,
     ) -> None:
         self._source = source
         self._commands = commands
@@ -90,8 +81,10 @@ class _SamplingLoop:
         self._config = config
         self._stop = stop
         self._schedule = schedule
+        self._telemetry = telemetry
         self._reports: deque[TickReport] = deque(maxlen=config.report_limit)
         self._summary = RunSummary(interval=schedule.interval, anchor=schedule.anchor)
+        self._failure_streak = 0
 
     def run(self) -> RunSummary:
         config = self._config
@@ -110,6 +103,7 @@ class _SamplingLoop:
             if missed >= 1:
                 # Run only the most recent due tick instead of a burst of stale ones.
                 self._summary.missed += missed
+                self._telemetry.ticks_missed(missed)
                 logger.warning(
                     "skipped %d missed ticks after tick %d: %.1f ms late",
                     missed,
@@ -133,7 +127,7 @@ class _SamplingLoop:
         return summary
 
     def _sleep_until(self, due: float) -> bool:
-        """Sleep in bounded steps until `due`; return False if the stop flag was set."""
+        """Sleep in bounded steps until `due`, and return False if the stop flag was set."""
         max_steps = math.ceil(max(due - self._clock.monotonic(), 0) / self._config.max_sleep) + 2
         for _ in range(max_steps):
             remaining = due - self._clock.monotonic()
@@ -154,13 +148,28 @@ class _SamplingLoop:
         rows = 0
         try:
             readings = self._source.sample(tick_time)
+            self._telemetry.readings_sampled(len(readings))
             rows = self._commands.insert_batch(readings)
+            self._telemetry.readings_written(rows)
         except (SourceError, StorageError) as exc:
             error = str(exc)
             self._summary.failed += 1
-            logger.error("tick %d at %s failed: %s", tick, tick_time.isoformat(), exc)
+            self._failure_streak += 1
+            if _should_log_failure(self._failure_streak):
+                logger.error(
+                    "tick %d at %s failed (%d in a row): %s",
+                    tick,
+                    tick_time.isoformat(),
+                    self._failure_streak,
+                    exc,
+                )
         else:
+            if self._failure_streak:
+                logger.info("recovered after %d failed ticks", self._failure_streak)
+                self._failure_streak = 0
             logger.info("tick %d: rows=%d lateness=%.1f ms", tick, rows, lateness * 1000)
         self._summary.ticks += 1
         self._summary.rows_written += rows
-        self._reports.append(TickReport(tick, tick_time, due, started, lateness, rows, error))
+        report = TickReport(tick, tick_time, due, started, lateness, rows, error)
+        self._reports.append(report)
+        self._telemetry.tick_completed(report)
