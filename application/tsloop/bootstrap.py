@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from tsloop.adapters.clock import SystemClock
 from tsloop.adapters.engine import check_connection, create_db_engine
+from tsloop.adapters.heartbeat import HeartbeatFile
 from tsloop.adapters.migrations import MigrationResult, locate_migrations_dir, upgrade_to_head
 from tsloop.adapters.settings import Settings
 from tsloop.adapters.settings_loader import load_settings
@@ -20,6 +21,7 @@ from tsloop.usecases.dto import RunSummary
 from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSource, StopFlag
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
 from tsloop.usecases.telemetry import Telemetry
+from tsloop.usecases.telemetry_fanout import TelemetryFanout
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ __all__ = [
     "build_loop_config",
     "build_queries",
     "build_source",
+    "check_database",
     "describe_start",
     "load_settings",
     "migrate",
@@ -95,9 +98,13 @@ def run_service(
     """Connect to the database as the runtime role and run the loop with real adapters.
 
     Raises SettingsError or StartupError before the first tick if the settings
-    or the database are unusable.
+    or the database are unusable. Each tick that stores its readings rewrites
+    the heartbeat file that `tsloop health` reads.
     """
     logger.info("%s", describe_start(settings))
+    heartbeat = HeartbeatFile(settings.heartbeat_file)
+    heartbeat.reset()
+    telemetry = heartbeat if telemetry is None else TelemetryFanout(heartbeat, telemetry)
     engine = build_engine(settings)
     try:
         check_connection(engine)
@@ -109,6 +116,15 @@ def run_service(
             stop=stop,
             telemetry=telemetry,
         )
+    finally:
+        engine.dispose()
+
+
+def check_database(settings: Settings, connect_timeout: int) -> None:
+    """Connect as the runtime role and run `SELECT 1`, or raise SettingsError or StartupError."""
+    engine = create_db_engine(settings.runtime_url(), connect_timeout=connect_timeout)
+    try:
+        check_connection(engine)
     finally:
         engine.dispose()
 

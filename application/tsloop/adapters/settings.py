@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,6 +15,7 @@ from tsloop.adapters.engine import MAX_BATCH_ROWS
 
 ENV_PREFIX = "TSLOOP_"
 DRIVER = "postgresql+psycopg2"
+DEFAULT_HEARTBEAT_FILE = Path(tempfile.gettempdir()) / "tsloop-heartbeat"
 CHUNK_INTERVAL_PATTERN = r"^\d+ (seconds?|minutes?|hours?|days?|weeks?)$"
 SECRET_FIELDS = frozenset(
     {"database_url", "db_password", "owner_database_url", "db_owner_password"}
@@ -75,6 +77,10 @@ class Settings(BaseSettings):
     )
     migrations_dir: Path | None = Field(
         None, description="folder that contains alembic.ini, or unset to search for it"
+    )
+    heartbeat_file: Path = Field(
+        DEFAULT_HEARTBEAT_FILE,
+        description="file that tsloop run rewrites after each stored tick and tsloop health reads",
     )
 
     @classmethod
