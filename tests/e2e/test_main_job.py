@@ -9,6 +9,7 @@ from pathlib import Path
 import psycopg2
 import psycopg2.errors
 import pytest
+
 from tests.support.cli import run_tsloop
 from tests.support.testvm import DatabaseAccess, PlaybookRun, TestVm, run_site
 

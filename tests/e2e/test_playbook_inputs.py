@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from tests.support.testvm import DatabaseAccess, PlaybookRun, TestVm, run_site
 
 VALID = {

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
-from tests.support.testvm import REPO_ROOT, DatabaseAccess
 
+from tests.support.testvm import REPO_ROOT, DatabaseAccess
 from tsloop.adapters.engine import create_db_engine
 from tsloop.adapters.migrations import upgrade_to_head
 

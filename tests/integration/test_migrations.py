@@ -10,10 +10,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
+
 from tests.integration.conftest import CHUNK_INTERVAL, role_url
 from tests.support.cli import tsloop_executable
 from tests.support.testvm import REPO_ROOT, DatabaseAccess
-
 from tsloop.adapters.migrations import build_alembic_config, current_revision, upgrade_to_head
 
 MIGRATIONS = REPO_ROOT / "database"

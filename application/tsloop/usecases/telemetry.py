@@ -8,7 +8,7 @@ from tsloop.usecases.dto import TickReport
 
 
 class Telemetry(Protocol):
-    """Receiver of loop and write-path events; implementations must not raise or block."""
+    """Receiver of loop and write-path events. Implementations must not raise or block."""
 
     def tick_completed(self, report: TickReport) -> None:
         """Record one executed tick, with its lateness and outcome."""
@@ -44,7 +44,7 @@ class Telemetry(Protocol):
 
 
 class NullTelemetry:
-    """Telemetry that discards every event; the default when nothing observes the loop."""
+    """Telemetry that discards every event, used when nothing observes the loop."""
 
     def tick_completed(self, report: TickReport) -> None:
         pass
