@@ -11,6 +11,7 @@ from tsloop.adapters.clock import SystemClock
 from tsloop.adapters.engine import check_connection, create_db_engine
 from tsloop.adapters.error_classes import is_access_rejected
 from tsloop.adapters.file_spool import FileSpool
+from tsloop.adapters.heartbeat import HeartbeatFile
 from tsloop.adapters.migrations import MigrationResult, locate_migrations_dir, upgrade_to_head
 from tsloop.adapters.settings import Settings
 from tsloop.adapters.settings_loader import load_settings
@@ -23,7 +24,8 @@ from tsloop.usecases.direct_sink import DirectSink
 from tsloop.usecases.dto import RunSummary
 from tsloop.usecases.ports import Clock, ReadingCommands, ReadingSink, ReadingSource, StopFlag
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
-from tsloop.usecases.telemetry import NullTelemetry, Telemetry
+from tsloop.usecases.telemetry import Telemetry
+from tsloop.usecases.telemetry_fanout import TelemetryFanout
 from tsloop.usecases.write_config import WriteConfig
 from tsloop.usecases.write_path import WritePath
 
@@ -36,6 +38,7 @@ __all__ = [
     "build_queries",
     "build_source",
     "build_write_path",
+    "check_database",
     "describe_start",
     "load_settings",
     "migrate",
@@ -141,10 +144,13 @@ def run_service(
     spooled and the writes retried. After `stop`, the buffer is flushed for at
     most TSLOOP_SHUTDOWN_TIMEOUT seconds, or until `abort` is set, and what is
     left is spooled. Raises SettingsError or StartupError before the first tick
-    if the settings or the spool folder are unusable.
+    if the settings or the spool folder are unusable. Each tick rewrites the
+    heartbeat file that `tsloop health` reads.
     """
     logger.info("%s", describe_start(settings))
-    telemetry = telemetry or NullTelemetry()
+    heartbeat = HeartbeatFile(settings.heartbeat_file)
+    heartbeat.reset()
+    telemetry = heartbeat if telemetry is None else TelemetryFanout(heartbeat, telemetry)
     engine = build_engine(settings)
     spool = FileSpool(settings.spool_dir, settings.spool_max_bytes)
     try:
@@ -173,6 +179,15 @@ def run_service(
 class _Unset:
     def is_set(self) -> bool:
         return False
+
+
+def check_database(settings: Settings, connect_timeout: int) -> None:
+    """Connect as the runtime role and run `SELECT 1`, or raise SettingsError or StartupError."""
+    engine = create_db_engine(settings.runtime_url(), connect_timeout=connect_timeout)
+    try:
+        check_connection(engine)
+    finally:
+        engine.dispose()
 
 
 def migrate(settings: Settings, cwd: Path | None = None) -> MigrationResult:

@@ -32,13 +32,18 @@ CONNECTION_LIVENESS: dict[str, int] = {
 }
 
 
-def create_db_engine(url: URL, *, echo: bool = False) -> Engine:
-    """Create an engine that checks pooled connections before use."""
+def create_db_engine(
+    url: URL, *, echo: bool = False, connect_timeout: int = CONNECT_TIMEOUT
+) -> Engine:
+    """Create an engine that checks pooled connections before use.
+
+    `connect_timeout` is in whole seconds, as libpq takes it.
+    """
     return create_engine(
         url,
         pool_pre_ping=True,
         insertmanyvalues_page_size=MAX_BATCH_ROWS,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT, **CONNECTION_LIVENESS},
+        connect_args={"connect_timeout": connect_timeout, **CONNECTION_LIVENESS},
         echo=echo,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,6 +15,7 @@ from tsloop.adapters.engine import MAX_BATCH_ROWS
 
 ENV_PREFIX = "TSLOOP_"
 DRIVER = "postgresql+psycopg2"
+DEFAULT_HEARTBEAT_FILE = Path(tempfile.gettempdir()) / "tsloop-heartbeat"
 CHUNK_INTERVAL_PATTERN = r"^\d+ (seconds?|minutes?|hours?|days?|weeks?)$"
 SECRET_FIELDS = frozenset(
     {"database_url", "db_password", "owner_database_url", "db_owner_password"}
@@ -95,6 +97,10 @@ class Settings(BaseSettings):
     )
     retry_max_delay: float = Field(
         30.0, gt=0, le=86400, allow_inf_nan=False, description="seconds, > 0 and <= 86400"
+    )
+    heartbeat_file: Path = Field(
+        DEFAULT_HEARTBEAT_FILE,
+        description="file that tsloop run rewrites after each stored tick and tsloop health reads",
     )
 
     @classmethod

@@ -16,6 +16,7 @@ from tsloop.adapters.migrations import locate_migrations_dir
 from tsloop.adapters.settings import SettingsError
 from tsloop.adapters.settings_loader import describe_settings, setting_origins
 from tsloop.entrypoints import formatting
+from tsloop.entrypoints.health import health
 from tsloop.entrypoints.query_cli import query
 from tsloop.entrypoints.state import DEFAULT_ENV_FILE, LOG_LEVELS, CliState, SettingsProblem
 from tsloop.usecases.errors import UseCaseError
@@ -121,6 +122,7 @@ def run_command(state: CliState, /, **flags: Any) -> None:
 
 
 cli.add_command(query)
+cli.add_command(health)
 
 
 def main() -> None:
