@@ -38,7 +38,7 @@ ROWS_WAIT_S = 60.0
 HEALTH_WAIT_S = 60.0
 DOCKER_STOP_GRACE_S = 10.0
 FIREWALL_COMMENT = "tsloop-container-test"
-TICK_LINE = re.compile(r"INFO tsloop\.usecases\.sampling: tick (\d+): rows=(\d+) ")
+TICK_LINE = re.compile(r"INFO tsloop\.usecases\.sampling: tick (\d+): sampled=(\d+) ")
 
 
 @dataclass(frozen=True)
@@ -403,11 +403,13 @@ def test_stop_exits_zero_within_grace(stopped: tuple[Deployment, float]) -> None
 def test_every_logged_tick_is_stored(stopped: tuple[Deployment, float]) -> None:
     deployment, _ = stopped
     logs = docker(deployment.docker_env, "logs", CONTAINER)
-    ticks = [(int(tick), int(rows)) for tick, rows in TICK_LINE.findall(logs.stderr + logs.stdout)]
+    output = logs.stderr + logs.stdout
+    ticks = [(int(tick), int(sampled)) for tick, sampled in TICK_LINE.findall(output)]
 
     assert logs.returncode == 0, logs.stderr
     assert len(ticks) >= 2, logs.stderr
-    assert all(rows == SERIES for _, rows in ticks), ticks
+    assert all(sampled == SERIES for _, sampled in ticks), ticks
+    assert f"sampled={len(ticks) * SERIES} written={len(ticks) * SERIES} " in output
     assert scalar(deployment.database, "SELECT count(*) FROM readings") == len(ticks) * SERIES
     assert scalar(deployment.database, "SELECT count(DISTINCT time) FROM readings") == len(ticks)
     assert "stopped on SIGTERM after the current tick" in logs.stderr
