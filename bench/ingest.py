@@ -1,0 +1,168 @@
+"""Ingest methods, each timed while it writes the same readings into an empty hypertable."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from psycopg2.extras import execute_values
+from sqlalchemy import DateTime, Double, Engine, Text, create_engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from tsloop.adapters.engine import CONNECT_TIMEOUT
+from tsloop.adapters.sql_commands import SqlReadingCommands
+from tsloop.domain import Reading
+
+COPY_SQL = "\\copy readings (time, source, metric, value) FROM '{path}' WITH (FORMAT csv)"
+EXECUTE_VALUES_SQL = (
+    "INSERT INTO readings (time, source, metric, value) VALUES %s "
+    "ON CONFLICT (source, metric, time) DO NOTHING"
+)
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class OrmReading(_Base):
+    """Throwaway ORM mapping of `readings` for the naive baseline only.
+
+    The ORM needs a primary key, so the unique key (source, metric, time) serves as one.
+    """
+
+    __tablename__ = "readings"
+
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    source: Mapped[str] = mapped_column(Text, primary_key=True)
+    metric: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[float] = mapped_column(Double)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Rows written by one method and the wall time it took; `stored` is counted afterwards."""
+
+    method: str
+    rows: int
+    seconds: float
+    stored: int
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds
+
+
+def truncate_readings(owner_engine: Engine) -> None:
+    with owner_engine.begin() as connection:
+        connection.execute(text("TRUNCATE readings"))
+
+
+def count_readings(owner_engine: Engine) -> int:
+    with owner_engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM readings")).scalar_one())
+
+
+def copy_with_psql(url: URL, csv_path: Path, rows: int) -> float:
+    """Load the CSV file with `psql \\copy` and return the seconds the psql process took.
+
+    The time includes starting psql and connecting, which is a few milliseconds.
+    """
+    psql = shutil.which("psql")
+    if psql is None:
+        raise RuntimeError("psql is not installed: install the postgresql-client package")
+    environment = {
+        **os.environ,
+        "PGHOST": url.host or "",
+        "PGPORT": str(url.port or 5432),
+        "PGDATABASE": url.database or "",
+        "PGUSER": url.username or "",
+        "PGPASSWORD": url.password or "",
+        "PGCONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+    }
+    command = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", COPY_SQL.format(path=csv_path)]
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, env=environment, capture_output=True, text=True, timeout=600, check=False
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"psql \\copy of {rows} rows failed: {result.stderr.strip()}")
+    return seconds
+
+
+def write_with_commands(engine: Engine, readings: list[Reading], batch_size: int) -> float:
+    """Write with tsloop's SqlReadingCommands.insert_batch, `batch_size` readings per call."""
+    commands = SqlReadingCommands(engine)
+    inserted = 0
+    started = time.perf_counter()
+    for offset in range(0, len(readings), batch_size):
+        inserted += commands.insert_batch(readings[offset : offset + batch_size])
+    seconds = time.perf_counter() - started
+    if inserted != len(readings):
+        raise RuntimeError(f"insert_batch reported {inserted} inserted of {len(readings)}")
+    return seconds
+
+
+def write_with_orm(url: URL, readings: list[Reading]) -> float:
+    """Write one row per ORM session.add and commit, the naive baseline."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            session.execute(text("SELECT 1"))
+            session.commit()
+            started = time.perf_counter()
+            for reading in readings:
+                session.add(
+                    OrmReading(
+                        time=reading.time,
+                        source=reading.source,
+                        metric=reading.metric,
+                        value=reading.value,
+                    )
+                )
+                session.commit()
+            return time.perf_counter() - started
+    finally:
+        engine.dispose()
+
+
+def write_with_execute_values(url: URL, readings: list[Reading], page_size: int) -> float:
+    """Write with psycopg2 execute_values, one multi-row INSERT and commit per page."""
+    engine = create_engine(url)
+    try:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            started = time.perf_counter()
+            for offset in range(0, len(readings), page_size):
+                page = readings[offset : offset + page_size]
+                rows = [(r.time, r.source, r.metric, r.value) for r in page]
+                execute_values(cursor, EXECUTE_VALUES_SQL, rows, page_size=page_size)
+                connection.commit()
+            return time.perf_counter() - started
+        finally:
+            connection.close()
+    finally:
+        engine.dispose()
+
+
+def measure(
+    method: str,
+    rows: int,
+    write: Callable[[], float],
+    owner_engine: Engine,
+) -> IngestResult:
+    """Empty the hypertable, run `write`, and check that it stored every row."""
+    truncate_readings(owner_engine)
+    seconds = write()
+    stored = count_readings(owner_engine)
+    if stored != rows:
+        raise RuntimeError(f"{method} stored {stored} rows instead of {rows}")
+    return IngestResult(method=method, rows=rows, seconds=seconds, stored=stored)

@@ -1,0 +1,174 @@
+"""Run every measurement of one size against one database and collect the figures."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bench.footprint import Footprint, measure_footprint
+from bench.ingest import (
+    IngestResult,
+    copy_with_psql,
+    count_readings,
+    measure,
+    truncate_readings,
+    write_with_commands,
+    write_with_execute_values,
+    write_with_orm,
+)
+from bench.loop import ScalingPoint, run_loop
+from bench.machine import Machine, describe_machine
+from bench.sizes import Size
+from bench.target import DatabaseTarget
+from bench.workload import generate_readings, write_csv
+from tsloop.adapters.engine import create_db_engine
+
+logger = logging.getLogger(__name__)
+
+COPY_METHOD = "psql \\copy"
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    size: str
+    machine: Machine
+    load_average_after: tuple[float, float, float]
+    ingest: list[IngestResult]
+    timing: list[ScalingPoint]
+    footprint: Footprint
+    scaling: list[ScalingPoint]
+
+    @property
+    def copy_rows_per_second(self) -> float:
+        return next(r.rows_per_second for r in self.ingest if r.method == COPY_METHOD)
+
+
+class ExistingRowsError(RuntimeError):
+    """The readings hypertable holds rows, which the benchmark would delete."""
+
+
+def run_benchmark(
+    target: DatabaseTarget,
+    size: Size,
+    *,
+    allow_truncate: bool = False,
+    progress: Callable[[str], None] = logger.info,
+) -> BenchmarkResult:
+    """Measure ingest, loop timing, footprint and scaling, and leave `readings` empty.
+
+    Raises ExistingRowsError if `readings` holds rows and `allow_truncate` is
+    False, because every step starts with TRUNCATE readings.
+    """
+    owner_engine = create_db_engine(target.owner_url)
+    runtime_engine = create_db_engine(target.runtime_url)
+    try:
+        existing = count_readings(owner_engine)
+        if existing and not allow_truncate:
+            raise ExistingRowsError(
+                f"readings holds {existing} rows and every benchmark step truncates it: "
+                "point the benchmark at a database for benchmarks, or pass --truncate"
+            )
+        machine = describe_machine(runtime_engine)
+        progress(f"ingest: {size.ingest_rows} rows per method")
+        ingest = _measure_ingest(target, size, owner_engine, runtime_engine)
+        progress("loop timing")
+        timing = _measure_loops(runtime_engine, owner_engine, size.timing, size.timing_series)
+        progress(f"footprint: tsloop run with {size.footprint_series} series")
+        truncate_readings(owner_engine)
+        footprint = measure_footprint(
+            target.runtime_url, size.footprint_series, size.footprint_interval, size.footprint_ticks
+        )
+        progress("scaling")
+        scaling = [
+            _run_loop_empty(runtime_engine, owner_engine, size.scaling_interval, ticks, series)
+            for series, ticks in size.scaling
+        ]
+        truncate_readings(owner_engine)
+    finally:
+        owner_engine.dispose()
+        runtime_engine.dispose()
+    return BenchmarkResult(
+        size=size.name,
+        machine=machine,
+        load_average_after=os.getloadavg(),
+        ingest=ingest,
+        timing=timing,
+        footprint=footprint,
+        scaling=scaling,
+    )
+
+
+def _measure_ingest(
+    target: DatabaseTarget, size: Size, owner_engine: Engine, runtime_engine: Engine
+) -> list[IngestResult]:
+    readings = generate_readings(size.ingest_rows)
+    slow = readings[: size.slow_rows]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="tsloop-bench-") as directory:
+        csv_path = Path(directory) / "readings.csv"
+        write_csv(readings, csv_path)
+        results.append(
+            measure(
+                COPY_METHOD,
+                len(readings),
+                lambda: copy_with_psql(target.runtime_url, csv_path, len(readings)),
+                owner_engine,
+            )
+        )
+    # One checkout first, so the pool's first connect is not timed.
+    with runtime_engine.connect():
+        pass
+    for batch_size in size.batch_sizes:
+        rows = slow if batch_size == 1 else readings
+        results.append(
+            measure(
+                f"insert_batch, batch {batch_size:,}",
+                len(rows),
+                partial(write_with_commands, runtime_engine, rows, batch_size),
+                owner_engine,
+            )
+        )
+    page = size.execute_values_page
+    results.append(
+        measure(
+            f"execute_values, {page:,} per INSERT",
+            len(readings),
+            lambda: write_with_execute_values(target.runtime_url, readings, page),
+            owner_engine,
+        )
+    )
+    results.append(
+        measure(
+            "ORM add + commit per row",
+            len(slow),
+            lambda: write_with_orm(target.runtime_url, slow),
+            owner_engine,
+        )
+    )
+    return results
+
+
+def _measure_loops(
+    runtime_engine: Engine,
+    owner_engine: Engine,
+    runs: tuple[tuple[float, int], ...],
+    series: int,
+) -> list[ScalingPoint]:
+    return [
+        _run_loop_empty(runtime_engine, owner_engine, interval, ticks, series)
+        for interval, ticks in runs
+    ]
+
+
+def _run_loop_empty(
+    runtime_engine: Engine, owner_engine: Engine, interval: float, ticks: int, series: int
+) -> ScalingPoint:
+    truncate_readings(owner_engine)
+    return run_loop(runtime_engine, interval, ticks, series)
