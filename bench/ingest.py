@@ -17,11 +17,21 @@ from sqlalchemy import DateTime, Double, Engine, Text, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from bench.workload import SERIES, START
 from tsloop.adapters.engine import CONNECT_TIMEOUT
 from tsloop.adapters.sql_commands import SqlReadingCommands
 from tsloop.domain import Reading
 
 COPY_SQL = "\\copy readings (time, source, metric, value) FROM '{path}' WITH (FORMAT csv)"
+# The same keys as generate_readings (SERIES series, one step per second from
+# START) with values made on the server, so no row crosses the network.
+SERVER_INSERT_SQL = text(
+    "INSERT INTO readings (time, source, metric, value) "
+    "SELECT CAST(:start AS timestamptz) + (i / :series) * interval '1 second', "
+    "'synthetic', 'series_' || lpad((i % :series)::text, 4, '0'), random() "
+    "FROM generate_series(0, :rows - 1) AS i "
+    "ON CONFLICT (source, metric, time) DO NOTHING"
+)
 PSQL_TIMING = re.compile(r"^Time: ([0-9.]+) ms", re.MULTILINE)
 EXECUTE_VALUES_SQL = (
     "INSERT INTO readings (time, source, metric, value) VALUES %s "
@@ -165,6 +175,15 @@ def write_with_execute_values(url: URL, readings: list[Reading], page_size: int)
             connection.close()
     finally:
         engine.dispose()
+
+
+def write_on_server(engine: Engine, rows: int) -> float:
+    """Insert `rows` generated rows with one INSERT ... SELECT, the ceiling of any INSERT writer."""
+    parameters = {"start": START, "series": SERIES, "rows": rows}
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(SERVER_INSERT_SQL, parameters)
+    return time.perf_counter() - started
 
 
 def measure(

@@ -17,6 +17,7 @@ from tsloop.adapters.synthetic_source import SyntheticSource
 from tsloop.domain import Reading
 from tsloop.usecases.dto import RunSummary, TickReport
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
+from tsloop.usecases.schedule import EPOCH
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,35 @@ class _TimedCommands:
 
     def delete_range(self, start: datetime, end: datetime, source: str | None = None) -> int:
         return self._commands.delete_range(start, end, source)
+
+
+def measure_sleep_floor(interval: float, ticks: int) -> LoopTiming:
+    """Time a loop that only sleeps to each due time on a fixed grid, for `ticks` ticks.
+
+    Its lateness is the operating system's wakeup latency alone, the floor
+    under the sampling loop's lateness on the same machine. Like the sampling
+    loop, it skips the ticks that it is one interval or more late for.
+    """
+    clock = SystemClock()
+    first_due = clock.monotonic() + interval
+    reports: list[TickReport] = []
+    missed = 0
+    tick = 0
+    while len(reports) < ticks:
+        due = first_due + tick * interval
+        clock.sleep(due - clock.monotonic())
+        started = clock.monotonic()
+        skipped = math.floor((started - due) / interval)
+        if skipped >= 1:
+            missed += skipped
+            tick += skipped
+            continue
+        reports.append(TickReport(tick, EPOCH, due, started, started - due, 0))
+        tick += 1
+    summary = RunSummary(
+        interval=interval, anchor=EPOCH, ticks=ticks, missed=missed, reports=reports
+    )
+    return summarize(summary)
 
 
 def run_loop(engine: Engine, interval: float, ticks: int, series: int) -> ScalingPoint:

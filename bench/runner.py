@@ -19,11 +19,12 @@ from bench.ingest import (
     count_readings,
     measure,
     truncate_readings,
+    write_on_server,
     write_with_commands,
     write_with_execute_values,
     write_with_orm,
 )
-from bench.loop import ScalingPoint, run_loop
+from bench.loop import LoopTiming, ScalingPoint, measure_sleep_floor, run_loop
 from bench.machine import Machine, describe_machine
 from bench.sizes import Size
 from bench.target import DatabaseTarget
@@ -33,6 +34,7 @@ from tsloop.adapters.engine import create_db_engine
 logger = logging.getLogger(__name__)
 
 COPY_METHOD = "psql \\copy"
+SERVER_METHOD = "INSERT ... SELECT on the server"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class BenchmarkResult:
     load_average_after: tuple[float, float, float]
     ingest: list[IngestResult]
     timing: list[ScalingPoint]
+    sleep_floor: list[LoopTiming]
     footprint: Footprint
     scaling: list[ScalingPoint]
 
@@ -79,7 +82,9 @@ def run_benchmark(
         progress(f"ingest: {size.ingest_rows} rows per method")
         ingest = _measure_ingest(target, size, owner_engine, runtime_engine)
         progress("loop timing")
-        timing = _measure_loops(runtime_engine, owner_engine, size.timing, size.timing_series)
+        timing, sleep_floor = _measure_loops(
+            runtime_engine, owner_engine, size.timing, size.timing_series
+        )
         progress(f"footprint: tsloop run with {size.footprint_series} series")
         truncate_readings(owner_engine)
         footprint = measure_footprint(
@@ -100,6 +105,7 @@ def run_benchmark(
         load_average_after=os.getloadavg(),
         ingest=ingest,
         timing=timing,
+        sleep_floor=sleep_floor,
         footprint=footprint,
         scaling=scaling,
     )
@@ -135,6 +141,14 @@ def _measure_ingest(
                 owner_engine,
             )
         )
+    results.append(
+        measure(
+            SERVER_METHOD,
+            len(readings),
+            partial(write_on_server, runtime_engine, len(readings)),
+            owner_engine,
+        )
+    )
     page = size.execute_values_page
     results.append(
         measure(
@@ -160,11 +174,17 @@ def _measure_loops(
     owner_engine: Engine,
     runs: tuple[tuple[float, int], ...],
     series: int,
-) -> list[ScalingPoint]:
-    return [
-        _run_loop_empty(runtime_engine, owner_engine, interval, ticks, series)
-        for interval, ticks in runs
-    ]
+) -> tuple[list[ScalingPoint], list[LoopTiming]]:
+    """Run the sampling loop and then the sleep-only loop at each interval.
+
+    Each pair runs back to back, so both see about the same load on a shared machine.
+    """
+    points = []
+    floors = []
+    for interval, ticks in runs:
+        points.append(_run_loop_empty(runtime_engine, owner_engine, interval, ticks, series))
+        floors.append(measure_sleep_floor(interval, ticks))
+    return points, floors
 
 
 def _run_loop_empty(
