@@ -14,12 +14,15 @@ from pathlib import Path
 
 from psycopg2.extras import execute_values
 from sqlalchemy import DateTime, Double, Engine, Text, create_engine, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from bench.workload import SERIES, START
 from tsloop.adapters.engine import CONNECT_TIMEOUT
+from tsloop.adapters.rows import reading_to_row
 from tsloop.adapters.sql_commands import SqlReadingCommands
+from tsloop.adapters.tables import readings as readings_table
 from tsloop.domain import Reading
 
 COPY_SQL = "\\copy readings (time, source, metric, value) FROM '{path}' WITH (FORMAT csv)"
@@ -59,12 +62,16 @@ class OrmReading(_Base):
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Rows written by one method and the wall time it took; `stored` is counted afterwards."""
+    """Rows written by one method and the seconds it took, the median over `rounds` runs.
+
+    `stored` is the row count of the table after the method, checked to equal `rows`.
+    """
 
     method: str
     rows: int
     seconds: float
     stored: int
+    rounds: int = 1
 
     @property
     def rows_per_second(self) -> float:
@@ -81,7 +88,7 @@ def count_readings(owner_engine: Engine) -> int:
         return int(connection.execute(text("SELECT count(*) FROM readings")).scalar_one())
 
 
-def copy_with_psql(url: URL, csv_path: Path, rows: int) -> float:
+def copy_with_psql(url: URL, csv_path: Path) -> float:
     """Load the CSV file with `psql \\copy` and return the seconds that psql's \\timing reports.
 
     That time covers the COPY alone, as the other methods' times exclude
@@ -113,7 +120,7 @@ def copy_with_psql(url: URL, csv_path: Path, rows: int) -> float:
         command, env=environment, capture_output=True, text=True, timeout=600, check=False
     )
     if result.returncode != 0:
-        raise RuntimeError(f"psql \\copy of {rows} rows failed: {result.stderr.strip()}")
+        raise RuntimeError(f"psql \\copy of {csv_path} failed: {result.stderr.strip()}")
     # psql prints "Time: 123.456 ms", followed by "(00:01.235)" above one second.
     timings = PSQL_TIMING.findall(result.stdout)
     if not timings:
@@ -131,6 +138,36 @@ def write_with_commands(engine: Engine, readings: list[Reading], batch_size: int
     seconds = time.perf_counter() - started
     if inserted != len(readings):
         raise RuntimeError(f"insert_batch reported {inserted} inserted of {len(readings)}")
+    return seconds
+
+
+def write_with_executemany(engine: Engine, readings: list[Reading], batch_size: int) -> float:
+    """Write with a Core INSERT ... ON CONFLICT DO NOTHING RETURNING executed with a list of rows.
+
+    SQLAlchemy's insertmanyvalues turns that executemany into multi-row INSERTs
+    of at most 32,767 bound parameters each. This is what insert_batch sent
+    before it bound one array per column, kept as a reference.
+    """
+    statement = (
+        insert(readings_table)
+        .on_conflict_do_nothing(
+            index_elements=[
+                readings_table.c.source,
+                readings_table.c.metric,
+                readings_table.c.time,
+            ]
+        )
+        .returning(readings_table.c.time)
+    )
+    inserted = 0
+    started = time.perf_counter()
+    for offset in range(0, len(readings), batch_size):
+        rows = [reading_to_row(reading) for reading in readings[offset : offset + batch_size]]
+        with engine.begin() as connection:
+            inserted += len(connection.execute(statement, rows).all())
+    seconds = time.perf_counter() - started
+    if inserted != len(readings):
+        raise RuntimeError(f"executemany reported {inserted} inserted of {len(readings)}")
     return seconds
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ class LoopTiming:
     `last.started - (first.started + (last.tick - first.tick) * interval)`.
     A loop that schedules each tick from the end of the previous one accumulates
     its per-tick delays there; a loop on a fixed grid keeps it within one tick's
-    lateness. `drift_trend` is the least-squares slope of lateness over tick
-    number times the ticks spanned, which jitter of the last tick does not move.
+    lateness. `drift_trend` is the median slope of lateness over tick number
+    times the ticks spanned, which a few late ticks do not move.
     """
 
     interval: float
@@ -98,17 +99,19 @@ def summarize(summary: RunSummary) -> LoopTiming:
 
 
 def _trend(reports: Sequence[TickReport]) -> float:
-    ticks = [float(report.tick) for report in reports]
-    if len(ticks) < 2:
+    """Return the Theil-Sen slope of lateness over tick number, times the ticks spanned.
+
+    Theil-Sen takes the median of the slopes between all pairs of ticks, so a
+    few late ticks anywhere in the run barely move it, unlike a least-squares fit.
+    """
+    if len(reports) < 2:
         return 0.0
-    mean_tick = sum(ticks) / len(ticks)
-    mean_lateness = sum(report.lateness for report in reports) / len(reports)
-    covariance = sum(
-        (tick - mean_tick) * (report.lateness - mean_lateness)
-        for tick, report in zip(ticks, reports, strict=True)
-    )
-    variance = sum((tick - mean_tick) ** 2 for tick in ticks)
-    return covariance / variance * (ticks[-1] - ticks[0])
+    slopes = [
+        (later.lateness - earlier.lateness) / (later.tick - earlier.tick)
+        for index, earlier in enumerate(reports)
+        for later in reports[index + 1 :]
+    ]
+    return statistics.median(slopes) * (reports[-1].tick - reports[0].tick)
 
 
 class _TimedSource:

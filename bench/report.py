@@ -52,13 +52,14 @@ def format_ingest(result: BenchmarkResult) -> str:
         [
             entry.method,
             f"{entry.rows:,}",
+            entry.rounds,
             f"{entry.seconds:.3f}",
             f"{entry.rows_per_second:,.0f}",
             f"{entry.rows_per_second / limit:.3f}",
         ]
         for entry in result.ingest
     ]
-    headers = ["method", "rows", "seconds", "rows/s", "ratio to \\copy"]
+    headers = ["method", "rows", "runs", "median s", "rows/s", "ratio to \\copy"]
     return tabulate(rows, headers, tablefmt=TABLE_FORMAT, disable_numparse=True)
 
 

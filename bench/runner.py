@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from bench.ingest import (
     write_on_server,
     write_with_commands,
     write_with_execute_values,
+    write_with_executemany,
     write_with_orm,
 )
 from bench.loop import LoopTiming, ScalingPoint, measure_sleep_floor, run_loop
@@ -114,59 +116,76 @@ def run_benchmark(
 def _measure_ingest(
     target: DatabaseTarget, size: Size, owner_engine: Engine, runtime_engine: Engine
 ) -> list[IngestResult]:
+    """Time every method, the fast ones in `size.ingest_rounds` interleaved rounds.
+
+    Interleaving spreads a burst of load from other work on the machine over
+    all methods instead of one, and the median of the rounds is reported.
+    """
     readings = generate_readings(size.ingest_rows)
     slow = readings[: size.slow_rows]
-    results = []
-    with tempfile.TemporaryDirectory(prefix="tsloop-bench-") as directory:
-        csv_path = Path(directory) / "readings.csv"
-        write_csv(readings, csv_path)
-        results.append(
-            measure(
-                COPY_METHOD,
-                len(readings),
-                lambda: copy_with_psql(target.runtime_url, csv_path, len(readings)),
-                owner_engine,
-            )
-        )
+    batch = size.reference_batch
     # One checkout first, so the pool's first connect is not timed.
     with runtime_engine.connect():
         pass
-    for batch_size in size.batch_sizes:
-        rows = slow if batch_size == 1 else readings
-        results.append(
-            measure(
+    with tempfile.TemporaryDirectory(prefix="tsloop-bench-") as directory:
+        csv_path = Path(directory) / "readings.csv"
+        write_csv(readings, csv_path)
+        fast: list[tuple[str, int, Callable[[], float]]] = [
+            (COPY_METHOD, len(readings), partial(copy_with_psql, target.runtime_url, csv_path))
+        ]
+        fast += [
+            (
                 f"insert_batch, batch {batch_size:,}",
-                len(rows),
-                partial(write_with_commands, runtime_engine, rows, batch_size),
-                owner_engine,
+                len(readings),
+                partial(write_with_commands, runtime_engine, readings, batch_size),
             )
-        )
-    results.append(
-        measure(
-            SERVER_METHOD,
-            len(readings),
-            partial(write_on_server, runtime_engine, len(readings)),
-            owner_engine,
-        )
+            for batch_size in size.batch_sizes
+            if batch_size > 1
+        ]
+        fast += [
+            (
+                f"Core executemany RETURNING, {batch:,} per call",
+                len(readings),
+                partial(write_with_executemany, runtime_engine, readings, batch),
+            ),
+            (SERVER_METHOD, len(readings), partial(write_on_server, runtime_engine, len(readings))),
+            (
+                f"execute_values, {batch:,} per INSERT",
+                len(readings),
+                partial(write_with_execute_values, target.runtime_url, readings, batch),
+            ),
+        ]
+        rounds: dict[str, list[IngestResult]] = {}
+        for _ in range(size.ingest_rounds):
+            for method, rows, write in fast:
+                rounds.setdefault(method, []).append(measure(method, rows, write, owner_engine))
+    results = [_median_result(measured) for measured in rounds.values()]
+    batch_of_one = measure(
+        "insert_batch, batch 1",
+        len(slow),
+        partial(write_with_commands, runtime_engine, slow, 1),
+        owner_engine,
     )
-    page = size.execute_values_page
-    results.append(
-        measure(
-            f"execute_values, {page:,} per INSERT",
-            len(readings),
-            lambda: write_with_execute_values(target.runtime_url, readings, page),
-            owner_engine,
-        )
+    orm = measure(
+        "ORM add + commit per row",
+        len(slow),
+        partial(write_with_orm, target.runtime_url, slow),
+        owner_engine,
     )
-    results.append(
-        measure(
-            "ORM add + commit per row",
-            len(slow),
-            lambda: write_with_orm(target.runtime_url, slow),
-            owner_engine,
-        )
+    # The table lists \copy first, then insert_batch from the smallest batch up.
+    return [results[0], batch_of_one, *results[1:], orm]
+
+
+def _median_result(measured: list[IngestResult]) -> IngestResult:
+    seconds = statistics.median(result.seconds for result in measured)
+    first = measured[0]
+    return IngestResult(
+        method=first.method,
+        rows=first.rows,
+        seconds=seconds,
+        stored=first.stored,
+        rounds=len(measured),
     )
-    return results
 
 
 def _measure_loops(

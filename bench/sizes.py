@@ -10,7 +10,10 @@ class Size:
     """Row counts, tick counts and series counts of one benchmark size.
 
     `slow_rows` caps the methods that commit every row (the ORM baseline and
-    insert_batch with batch size 1), so a full run stays within minutes.
+    insert_batch with batch size 1), so a full run stays within minutes. They
+    run once, and the other ingest methods run in `ingest_rounds` rounds.
+    `reference_batch` is the rows per call of the executemany and
+    execute_values methods.
     `timing` lists (interval in seconds, ticks) pairs and `scaling` lists
     (series per tick, ticks) pairs that run at `scaling_interval`.
     """
@@ -19,7 +22,8 @@ class Size:
     ingest_rows: int
     slow_rows: int
     batch_sizes: tuple[int, ...]
-    execute_values_page: int
+    reference_batch: int
+    ingest_rounds: int
     timing: tuple[tuple[float, int], ...]
     timing_series: int
     footprint_series: int
@@ -34,7 +38,8 @@ FULL = Size(
     ingest_rows=100_000,
     slow_rows=5_000,
     batch_sizes=(1, 100, 1_000, 10_000),
-    execute_values_page=10_000,
+    reference_batch=10_000,
+    ingest_rounds=3,
     timing=((1.0, 30), (0.1, 300), (0.01, 1_000)),
     timing_series=10,
     footprint_series=100,
@@ -49,7 +54,8 @@ TINY = Size(
     ingest_rows=2_000,
     slow_rows=200,
     batch_sizes=(1, 100, 1_000, 10_000),
-    execute_values_page=10_000,
+    reference_batch=10_000,
+    ingest_rounds=1,
     timing=((1.0, 2), (0.1, 10), (0.01, 20)),
     timing_series=10,
     footprint_series=100,
