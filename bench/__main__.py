@@ -44,7 +44,7 @@ logger = logging.getLogger("bench")
 @click.option(
     "--truncate",
     is_flag=True,
-    help="Run even if the readings table holds rows. Every step deletes all of them.",
+    help="Run even if the readings table contains rows. Every step deletes all of them.",
 )
 def main(size: str, vm_name: str | None, env_file: Path, truncate: bool) -> None:
     """Measure tsloop's ingest speed, loop timing, footprint and scaling on one database.

@@ -104,9 +104,9 @@ def _wait_polling_peak_rss(
 ) -> tuple[int, resource.struct_rusage, int]:
     """Reap the child and return its wait status, rusage and last VmHWM in bytes.
 
-    ru_maxrss is no use here: on exec Linux keeps the peak RSS of the process
-    image it replaces, which after vfork is this benchmark's own, far larger
-    one. VmHWM in /proc/PID/status belongs to the new image alone. Growth in
+    ru_maxrss cannot be used, because on exec Linux keeps the peak RSS of the
+    process image it replaces, which after vfork is this benchmark's own, far
+    larger one. VmHWM in /proc/PID/status belongs to the new image alone. Growth in
     the last POLL_SECONDS before the child exits is missed.
     """
     peak_rss = 0

@@ -91,8 +91,8 @@ def count_readings(owner_engine: Engine) -> int:
 def copy_with_psql(url: URL, csv_path: Path) -> float:
     """Load the CSV file with `psql \\copy` and return the seconds that psql's \\timing reports.
 
-    That time covers the COPY alone, as the other methods' times exclude
-    connecting, so starting psql and logging in are left out.
+    That time covers the COPY alone and leaves out starting psql and logging
+    in, because the other methods are also timed on open connections.
     """
     psql = shutil.which("psql")
     if psql is None:

@@ -29,7 +29,7 @@ class LoopTiming:
     far the last tick started from the grid that the first tick set:
     `last.started - (first.started + (last.tick - first.tick) * interval)`.
     A loop that schedules each tick from the end of the previous one accumulates
-    its per-tick delays there; a loop on a fixed grid keeps it within one tick's
+    its per-tick delays there. A loop on a fixed grid keeps it within one tick's
     lateness. `drift_trend` is the median slope of lateness over tick number
     times the ticks spanned, which a few late ticks do not move.
     """
@@ -176,8 +176,8 @@ def run_loop(engine: Engine, interval: float, ticks: int, series: int) -> Scalin
     source = _TimedSource(SyntheticSource(series=series))
     commands = _TimedCommands(SqlReadingCommands(engine))
     config = LoopConfig(interval=interval, ticks=ticks, report_limit=ticks)
-    # The loop logs one line per tick at INFO and each late tick at WARNING; the
-    # counts end up in the summary, so the log is silenced for the run.
+    # The loop logs one line per tick at INFO and each late tick at WARNING. The
+    # summary counts both, so the log is silenced for the run.
     loop_logger = logging.getLogger("tsloop")
     previous_level = loop_logger.level
     loop_logger.setLevel(logging.ERROR)

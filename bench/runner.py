@@ -56,7 +56,7 @@ class BenchmarkResult:
 
 
 class ExistingRowsError(RuntimeError):
-    """The readings hypertable holds rows, which the benchmark would delete."""
+    """The readings hypertable contains rows, which the benchmark would delete."""
 
 
 def run_benchmark(
@@ -77,7 +77,7 @@ def run_benchmark(
         existing = count_readings(owner_engine)
         if existing and not allow_truncate:
             raise ExistingRowsError(
-                f"readings holds {existing} rows and every benchmark step truncates it: "
+                f"readings contains {existing} rows and every benchmark step truncates it: "
                 "point the benchmark at a database for benchmarks, or pass --truncate"
             )
         machine = describe_machine(runtime_engine)

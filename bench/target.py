@@ -32,7 +32,7 @@ class DatabaseTarget:
         return self.runtime_url.render_as_string(hide_password=True)
 
     def migrate(self) -> None:
-        """Upgrade the schema to head; a schema already at head is left as it is."""
+        """Upgrade the schema to head, leaving a schema already at head unchanged."""
         upgrade_to_head(MIGRATIONS_DIR, self.owner_url, self.chunk_interval)
 
 
