@@ -26,10 +26,11 @@ from bench.ingest import (
     write_with_executemany,
     write_with_orm,
 )
-from bench.loop import LoopTiming, ScalingPoint, measure_sleep_floor, run_loop
+from bench.loop import ScalingPoint, collect_sleep_floor, run_loop, start_sleep_floor
 from bench.machine import Machine, describe_machine
 from bench.sizes import Size
 from bench.target import DatabaseTarget
+from bench.timing import LoopTiming
 from bench.workload import generate_readings, write_csv
 from tsloop.adapters.engine import create_db_engine
 
@@ -87,6 +88,11 @@ def run_benchmark(
         timing, sleep_floor = _measure_loops(
             runtime_engine, owner_engine, size.timing, size.timing_series
         )
+        without_database, floor_without_database = _measure_loops(
+            None, owner_engine, size.timing_without_database, size.timing_series
+        )
+        timing += without_database
+        sleep_floor += floor_without_database
         progress(f"footprint: tsloop run with {size.footprint_series} series")
         truncate_readings(owner_engine)
         footprint = measure_footprint(
@@ -189,20 +195,24 @@ def _median_result(measured: list[IngestResult]) -> IngestResult:
 
 
 def _measure_loops(
-    runtime_engine: Engine,
+    runtime_engine: Engine | None,
     owner_engine: Engine,
     runs: tuple[tuple[float, int], ...],
     series: int,
 ) -> tuple[list[ScalingPoint], list[LoopTiming]]:
-    """Run the sampling loop and then the sleep-only loop at each interval.
+    """Run the sampling loop and, in a child process at the same time, the sleep-only loop.
 
-    Each pair runs back to back, so both see about the same load on a shared machine.
+    Both wake at the same moments, so both see the same load on a shared machine.
     """
     points = []
     floors = []
     for interval, ticks in runs:
-        points.append(_run_loop_empty(runtime_engine, owner_engine, interval, ticks, series))
-        floors.append(measure_sleep_floor(interval, ticks))
+        truncate_readings(owner_engine)
+        floor = start_sleep_floor(interval, ticks)
+        try:
+            points.append(run_loop(runtime_engine, interval, ticks, series))
+        finally:
+            floors.append(collect_sleep_floor(floor, interval, ticks))
     return points, floors
 
 

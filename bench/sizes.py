@@ -16,6 +16,8 @@ class Size:
     execute_values methods.
     `timing` lists (interval in seconds, ticks) pairs and `scaling` lists
     (series per tick, ticks) pairs that run at `scaling_interval`.
+    `timing_without_database` lists the (interval, ticks) pairs that run again
+    with a writer that only counts.
     """
 
     name: str
@@ -25,6 +27,7 @@ class Size:
     reference_batch: int
     ingest_rounds: int
     timing: tuple[tuple[float, int], ...]
+    timing_without_database: tuple[tuple[float, int], ...]
     timing_series: int
     footprint_series: int
     footprint_interval: float
@@ -41,6 +44,7 @@ FULL = Size(
     reference_batch=10_000,
     ingest_rounds=3,
     timing=((1.0, 30), (0.1, 300), (0.01, 1_000)),
+    timing_without_database=((0.1, 300),),
     timing_series=10,
     footprint_series=100,
     footprint_interval=0.1,
@@ -57,6 +61,7 @@ TINY = Size(
     reference_batch=10_000,
     ingest_rounds=1,
     timing=((1.0, 2), (0.1, 10), (0.01, 20)),
+    timing_without_database=((0.1, 10),),
     timing_series=10,
     footprint_series=100,
     footprint_interval=0.1,

@@ -41,9 +41,16 @@ def test_bench_tiny_produces_every_figure(tiny_result: BenchmarkResult) -> None:
         assert entry.stored == entry.rows, entry.method
         assert_finite(entry.rows_per_second, entry.method)
 
+    runs = TINY.timing + TINY.timing_without_database
     assert [point.timing.interval for point in tiny_result.timing] == [
-        interval for interval, _ in TINY.timing
+        interval for interval, _ in runs
     ]
+    assert [floor.interval for floor in tiny_result.sleep_floor] == [
+        interval for interval, _ in runs
+    ]
+    for floor in tiny_result.sleep_floor:
+        assert_finite(floor.lateness_p99, "sleep-only lateness p99")
+        assert_finite(floor.drift_trend, "sleep-only drift trend")
     for point in tiny_result.timing + tiny_result.scaling:
         assert point.timing.ticks > 0
         assert_finite(point.timing.lateness_p50, "lateness p50")
