@@ -145,8 +145,9 @@ def write_with_executemany(engine: Engine, readings: list[Reading], batch_size: 
     """Write with a Core INSERT ... ON CONFLICT DO NOTHING RETURNING executed with a list of rows.
 
     SQLAlchemy's insertmanyvalues turns that executemany into multi-row INSERTs
-    of at most 32,767 bound parameters each. This is what insert_batch sent
-    before it bound one array per column, kept as a reference.
+    of at most 32,700 bound parameters each (insertmanyvalues_max_parameters).
+    This is what insert_batch sent before it bound one array per column, kept
+    as a reference.
     """
     statement = (
         insert(readings_table)
