@@ -12,9 +12,9 @@ from tsloop.usecases.errors import StartupError
 
 logger = logging.getLogger(__name__)
 
-# Largest batch that insert_batch sends in one round trip. SQLAlchemy splits an
-# executemany INSERT into pages of insertmanyvalues_page_size rows, so a larger
-# batch takes one round trip per page.
+# Largest number of readings per tick, the cap of TSLOOP_SERIES. insert_batch
+# sends a batch of any size as one statement, but SQLAlchemy splits other
+# executemany INSERTs into pages of insertmanyvalues_page_size rows.
 MAX_BATCH_ROWS = 10_000
 # Seconds that psycopg2 waits for a new connection, so an unreachable server
 # fails the tick instead of blocking it for the operating system's TCP timeout.

@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, delete
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Engine, bindparam, cast, delete, func, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import ReturningInsert
 
 from tsloop.adapters.engine import describe_error
 from tsloop.adapters.error_classes import storage_error
-from tsloop.adapters.rows import reading_to_row
 from tsloop.adapters.tables import readings
 from tsloop.domain import Reading
 from tsloop.usecases.errors import StorageError
@@ -22,14 +22,40 @@ logger = logging.getLogger(__name__)
 
 
 def insert_ignoring_duplicates() -> ReturningInsert[tuple[datetime]]:
-    """Return INSERT ... ON CONFLICT (source, metric, time) DO NOTHING RETURNING time."""
+    """Return INSERT ... SELECT FROM unnest(...) ON CONFLICT (source, metric, time) DO NOTHING.
+
+    The batch is bound as one array per column, so the statement has four
+    parameters whatever the batch size. The statement returns the time of
+    each inserted row.
+    """
+    columns = [readings.c.time, readings.c.source, readings.c.metric, readings.c.value]
+    batch = (
+        func.unnest(*[cast(bindparam(column.name), ARRAY(column.type)) for column in columns])
+        .table_valued(*[column.name for column in columns])
+        .render_derived(name="batch")
+    )
     return (
         insert(readings)
+        .from_select([column.name for column in columns], select(*batch.c))
         .on_conflict_do_nothing(
             index_elements=[readings.c.source, readings.c.metric, readings.c.time]
         )
         .returning(readings.c.time)
     )
+
+
+# One row with the inserted count, so a large batch does not return a row per reading.
+COUNT_INSERTED = select(func.count()).select_from(insert_ignoring_duplicates().cte("inserted"))
+
+
+def batch_to_columns(batch: Sequence[Reading]) -> dict[str, list[Any]]:
+    """Return the parameters of COUNT_INSERTED: one list of values per column."""
+    return {
+        "time": [reading.time for reading in batch],
+        "source": [reading.source for reading in batch],
+        "metric": [reading.metric for reading in batch],
+        "value": [reading.value for reading in batch],
+    }
 
 
 class SqlReadingCommands:
@@ -44,17 +70,16 @@ class SqlReadingCommands:
     def insert_batch(self, batch: Sequence[Reading]) -> int:
         """Insert the batch in one transaction, skip existing (source, metric, time) rows.
 
-        RETURNING yields one row per inserted reading and none per skipped one, so
-        its length is the inserted count. SQLAlchemy's insertmanyvalues sends the
-        batch as one multi-row INSERT when it fits in the engine's page size.
+        The batch goes as one INSERT statement of any size. RETURNING yields one
+        row per inserted reading and none per skipped one, and the statement
+        returns their count.
         """
         if not batch:
             return 0
-        statement = insert_ignoring_duplicates()
-        parameters = [reading_to_row(reading) for reading in batch]
+        parameters = batch_to_columns(batch)
         try:
             with self._engine.begin() as connection:
-                inserted = len(connection.execute(statement, parameters).all())
+                inserted = int(connection.execute(COUNT_INSERTED, parameters).scalar_one())
         except SQLAlchemyError as exc:
             raise storage_error(f"insert of {len(batch)} readings failed", exc) from exc
         if inserted < len(batch):
