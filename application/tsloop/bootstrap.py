@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from tsloop.adapters.clock import SystemClock
 from tsloop.adapters.engine import check_connection, create_db_engine
 from tsloop.adapters.migrations import MigrationResult, locate_migrations_dir, upgrade_to_head
+from tsloop.adapters.prometheus_telemetry import PrometheusTelemetry
+from tsloop.adapters.schema_status import SqlSchemaStatus
 from tsloop.adapters.settings import Settings
 from tsloop.adapters.settings_loader import load_settings
 from tsloop.adapters.sql_commands import SqlReadingCommands
@@ -28,7 +30,9 @@ __all__ = [
     "build_engine",
     "build_loop_config",
     "build_queries",
+    "build_schema_status",
     "build_source",
+    "build_telemetry",
     "describe_start",
     "load_settings",
     "migrate",
@@ -48,6 +52,18 @@ def build_commands(engine: Engine) -> SqlReadingCommands:
 
 def build_queries(engine: Engine) -> SqlReadingQueries:
     return SqlReadingQueries(engine)
+
+
+def build_schema_status(settings: Settings, engine: Engine) -> SqlSchemaStatus:
+    """Create the readiness view of the schema: the database's and the shipped revision."""
+    return SqlSchemaStatus(
+        engine, lambda: locate_migrations_dir(settings.migrations_dir, Path.cwd())
+    )
+
+
+def build_telemetry(settings: Settings) -> PrometheusTelemetry:
+    """Create Prometheus telemetry that counts late ticks with the loop's own tolerance."""
+    return PrometheusTelemetry(late_tolerance=build_loop_config(settings).late_tolerance)
 
 
 def build_source(settings: Settings) -> ReadingSource:

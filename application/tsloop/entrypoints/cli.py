@@ -1,4 +1,4 @@
-"""Command line interface: tsloop config, migrate, run and query."""
+"""Command line interface: tsloop config, migrate, run, serve and query."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tsloop.adapters.settings import SettingsError
 from tsloop.adapters.settings_loader import describe_settings, setting_origins
 from tsloop.entrypoints import formatting
 from tsloop.entrypoints.query_cli import query
+from tsloop.entrypoints.serve import serve
 from tsloop.entrypoints.state import DEFAULT_ENV_FILE, LOG_LEVELS, CliState, SettingsProblem
 from tsloop.usecases.errors import UseCaseError
 
@@ -116,6 +117,7 @@ def run_command(state: CliState, /, **flags: Any) -> None:
 
 
 cli.add_command(query)
+cli.add_command(serve)
 
 
 def main() -> None:
