@@ -13,7 +13,7 @@ BUCKET_ORIGIN = datetime(2000, 1, 3, tzinfo=UTC)
 
 
 class FakeQueries:
-    """Answer queries from a list of readings; `fail` makes every query raise StorageError."""
+    """Return query results from a list of readings; `fail` makes every query raise StorageError."""
 
     def __init__(self, readings: list[Reading] | None = None) -> None:
         self.readings = sorted(readings or [], key=lambda r: (r.source, r.metric, r.time))

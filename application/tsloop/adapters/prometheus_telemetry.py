@@ -70,11 +70,13 @@ class PrometheusTelemetry:
             buckets=LATENESS_BUCKETS,
             registry=registry,
         )
+
         self._last_tick_time = Gauge(
             "tsloop_last_tick_timestamp_seconds",
             "Unix time of the most recent tick's scheduled wall time.",
             registry=registry,
         )
+
         self._sampled = Counter(
             "tsloop_readings_sampled", "Readings produced by the source.", registry=registry
         )
@@ -98,6 +100,7 @@ class PrometheusTelemetry:
             ["reason"],
             registry=registry,
         )
+
         self._buffer_depth = Gauge(
             "tsloop_buffer_depth_readings",
             "Readings waiting in the write buffer.",

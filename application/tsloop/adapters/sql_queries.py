@@ -73,9 +73,7 @@ def series_statement() -> Select[Any]:
         .lateral("following")
     )
     walk = walk.union_all(
-        select(following.c.source, following.c.metric).select_from(
-            walk.join(following, true())
-        )
+        select(following.c.source, following.c.metric).select_from(walk.join(following, true()))
     )
     return select(walk.c.source, walk.c.metric).order_by(walk.c.source, walk.c.metric)
 

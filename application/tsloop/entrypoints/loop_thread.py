@@ -19,8 +19,8 @@ logger = logging.getLogger(__name__)
 class LoopThread:
     """The loop of `tsloop run`, started in a daemon thread and stopped through `stop`.
 
-    After the thread ends, `summary` holds the loop's totals, or `error` says why
-    the loop could not start or run.
+    After the thread ends, `summary` contains the loop's totals, or `error`
+    describes why the loop could not start or run.
     """
 
     def __init__(

@@ -43,12 +43,12 @@ def serve(state: CliState, /, host: str | None, port: int | None, **flags: Any) 
     Runs until SIGTERM or SIGINT, or until the loop ends by TSLOOP_TICKS or
     TSLOOP_DURATION. Exits with status 1 if the loop or the server cannot start.
     """
-    given = {key: value for key, value in flags.items() if value is not None}
+    overrides = {key: value for key, value in flags.items() if value is not None}
     if host is not None:
-        given["http_host"] = host
+        overrides["http_host"] = host
     if port is not None:
-        given["http_port"] = port
-    settings = state.load(**given)
+        overrides["http_port"] = port
+    settings = state.load(**overrides)
     telemetry = bootstrap.build_telemetry(settings)
     try:
         engine = bootstrap.build_engine(settings)

@@ -41,7 +41,7 @@ def get_range_page(
     """
     check_label("source", source)
     check_label("metric", metric)
-    # One extra row tells whether another page follows, and where it starts.
+    # One extra row shows whether another page follows, and where it starts.
     rows = get_range(queries, source, metric, start, end, limit + 1)
     if not rows:
         require_series(queries, source, metric)
@@ -78,10 +78,10 @@ def require_series(queries: ReadingQueries, source: str | None, metric: str | No
         if metric not in (None, series.metric):
             continue
         return
-    wanted = " and ".join(
+    filters = " and ".join(
         f"{name} {value!r}" for name, value in (("source", source), ("metric", metric)) if value
     )
-    raise UnknownSeries(f"no series with {wanted} is stored: use a series from the series list")
+    raise UnknownSeries(f"no series with {filters} is stored: use a series from the series list")
 
 
 def check_label(name: str, value: str) -> None:

@@ -14,7 +14,7 @@ MIN_STALE_SECONDS = 15.0
 
 @dataclass(frozen=True)
 class LoopState:
-    """What the process knows about its loop, with times in seconds on the monotonic clock.
+    """Snapshot of the sampling loop's state, with times in seconds on the monotonic clock.
 
     `started` is when the loop was started, `last_tick` when the most recent tick
     completed (None before the first), and `stopped` the reason the loop ended,

@@ -58,7 +58,7 @@ def get_buckets(
 ) -> list[BucketDTO]:
     """Return avg, min, max and count per bucket of `width` for each matching series.
 
-    Raises InvalidQuery if the range holds more than `max_buckets` buckets.
+    Raises InvalidQuery if the range contains more than `max_buckets` buckets.
     """
     start, end = _check_window(start, end)
     if width <= timedelta(0):

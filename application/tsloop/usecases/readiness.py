@@ -1,4 +1,4 @@
-"""Readiness: whether the database answers and its schema is at the newest migration."""
+"""Readiness: whether the database is reachable and its schema is at the newest migration."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class ReadinessReport:
 
 
 def check_readiness(status: SchemaStatus) -> ReadinessReport:
-    """Check that the database answers and that its schema revision is the head revision."""
+    """Check that the database is reachable and that its schema revision is the head revision."""
     try:
         head = status.head_revision()
     except UseCaseError as exc:

@@ -38,7 +38,7 @@ def healthz(context: Context) -> JSONResponse:
 
 @router.get("/readyz", response_model=schemas.Readiness, responses=NOT_READY)
 def readyz(context: Context) -> JSONResponse:
-    """Return 200 if the database answers and its schema is at the head revision, else 503."""
+    """Return 200 if the database is reachable and its schema is at the head revision, else 503."""
     report = check_readiness(context.schema)
     body = schemas.readiness(report)
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if report.ready else 503)

@@ -33,7 +33,7 @@ async function fetchJson(url) {
 async function loadSeries() {
   const body = await fetchJson("api/series");
   const params = new URLSearchParams(window.location.search);
-  const wanted = `${params.get("source")}/${params.get("metric")}`;
+  const requested = `${params.get("source")}/${params.get("metric")}`;
   seriesSelect.replaceChildren();
   for (const series of body.series) {
     const option = document.createElement("option");
@@ -41,7 +41,7 @@ async function loadSeries() {
     option.textContent = `${series.source} / ${series.metric}`;
     option.dataset.source = series.source;
     option.dataset.metric = series.metric;
-    option.selected = option.value === wanted;
+    option.selected = option.value === requested;
     seriesSelect.append(option);
   }
   return body.series.length;
