@@ -13,6 +13,8 @@ from tsloop.adapters.error_classes import is_access_rejected
 from tsloop.adapters.file_spool import FileSpool
 from tsloop.adapters.heartbeat import HeartbeatFile
 from tsloop.adapters.migrations import MigrationResult, locate_migrations_dir, upgrade_to_head
+from tsloop.adapters.prometheus_telemetry import PrometheusTelemetry
+from tsloop.adapters.schema_status import SqlSchemaStatus
 from tsloop.adapters.settings import Settings
 from tsloop.adapters.settings_loader import load_settings
 from tsloop.adapters.sql_commands import SqlReadingCommands
@@ -36,7 +38,9 @@ __all__ = [
     "build_engine",
     "build_loop_config",
     "build_queries",
+    "build_schema_status",
     "build_source",
+    "build_telemetry",
     "build_write_path",
     "check_database",
     "describe_start",
@@ -58,6 +62,18 @@ def build_commands(engine: Engine) -> SqlReadingCommands:
 
 def build_queries(engine: Engine) -> SqlReadingQueries:
     return SqlReadingQueries(engine)
+
+
+def build_schema_status(settings: Settings, engine: Engine) -> SqlSchemaStatus:
+    """Create the readiness view of the schema: the database's and the shipped revision."""
+    return SqlSchemaStatus(
+        engine, lambda: locate_migrations_dir(settings.migrations_dir, Path.cwd())
+    )
+
+
+def build_telemetry(settings: Settings) -> PrometheusTelemetry:
+    """Create Prometheus telemetry that counts late ticks with the loop's own tolerance."""
+    return PrometheusTelemetry(late_tolerance=build_loop_config(settings).late_tolerance)
 
 
 def build_source(settings: Settings) -> ReadingSource:

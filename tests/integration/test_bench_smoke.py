@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from bench.report import check_targets, format_report
 from bench.runner import COPY_METHOD, BenchmarkResult, run_benchmark
 from bench.sizes import TINY
 from bench.target import DatabaseTarget
-
 from tests.integration.conftest import role_url
 from tests.support.testvm import DatabaseAccess
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from tsloop.domain import Reading
-from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
+from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO, SeriesDTO
 
 
 def reading_to_row(reading: Reading) -> dict[str, Any]:
@@ -26,6 +26,10 @@ def row_to_reading_dto(row: Row[Any]) -> ReadingDTO:
 
 def row_to_latest_dto(row: Row[Any]) -> LatestReadingDTO:
     return LatestReadingDTO(source=row.source, metric=row.metric, time=row.time, value=row.value)
+
+
+def row_to_series_dto(row: Row[Any]) -> SeriesDTO:
+    return SeriesDTO(source=row.source, metric=row.metric)
 
 
 def row_to_bucket_dto(row: Row[Any]) -> BucketDTO:

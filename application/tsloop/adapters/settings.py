@@ -102,6 +102,10 @@ class Settings(BaseSettings):
         DEFAULT_HEARTBEAT_FILE,
         description="file that tsloop run rewrites after each stored tick and tsloop health reads",
     )
+    http_host: str = Field(
+        "127.0.0.1", min_length=1, description="an address to listen on, e.g. 0.0.0.0 for all"
+    )
+    http_port: int = Field(8000, ge=1, le=65535, description="an integer from 1 to 65535")
 
     @classmethod
     def settings_customise_sources(

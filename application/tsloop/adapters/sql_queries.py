@@ -6,13 +6,29 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Interval, Row, Select, func, literal, literal_column, select
+from sqlalchemy import (
+    Engine,
+    Interval,
+    Row,
+    Select,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from tsloop.adapters.engine import describe_error
-from tsloop.adapters.rows import row_to_bucket_dto, row_to_latest_dto, row_to_reading_dto
+from tsloop.adapters.rows import (
+    row_to_bucket_dto,
+    row_to_latest_dto,
+    row_to_reading_dto,
+    row_to_series_dto,
+)
 from tsloop.adapters.tables import readings
-from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
+from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO, SeriesDTO
 from tsloop.usecases.errors import StorageError
 
 try:
@@ -33,6 +49,33 @@ def latest_statement() -> Select[Any]:
         # SQLAlchemy before 2.1 has no distinct_on() and takes the columns here.
         return statement.distinct(t.source, t.metric)
     return statement.ext(distinct_on(t.source, t.metric))
+
+
+def series_statement() -> Select[Any]:
+    """Return every (source, metric) pair by walking the unique index, one series a step.
+
+    A recursive query that fetches the next greater pair with LIMIT 1 costs one
+    index probe per series and chunk, where SELECT DISTINCT reads every row.
+    """
+    t = readings.c
+    walk = (
+        select(t.source, t.metric)
+        .order_by(t.source, t.metric)
+        .limit(1)
+        .cte("series", recursive=True)
+    )
+    later = readings.alias("later")
+    following = (
+        select(later.c.source, later.c.metric)
+        .where(tuple_(later.c.source, later.c.metric) > tuple_(walk.c.source, walk.c.metric))
+        .order_by(later.c.source, later.c.metric)
+        .limit(1)
+        .lateral("following")
+    )
+    walk = walk.union_all(
+        select(following.c.source, following.c.metric).select_from(walk.join(following, true()))
+    )
+    return select(walk.c.source, walk.c.metric).order_by(walk.c.source, walk.c.metric)
 
 
 def range_statement(
@@ -88,6 +131,9 @@ class SqlReadingQueries:
 
     def latest(self) -> list[LatestReadingDTO]:
         return self._fetch(latest_statement(), row_to_latest_dto, "latest")
+
+    def series(self) -> list[SeriesDTO]:
+        return self._fetch(series_statement(), row_to_series_dto, "series")
 
     def range(
         self, source: str, metric: str, start: datetime, end: datetime, limit: int

@@ -1,4 +1,4 @@
-"""Command line interface: tsloop config, migrate, run and query."""
+"""Command line interface: tsloop config, migrate, run, serve and query."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tsloop.adapters.settings_loader import describe_settings, setting_origins
 from tsloop.entrypoints import formatting
 from tsloop.entrypoints.health import health
 from tsloop.entrypoints.query_cli import query
+from tsloop.entrypoints.serve import serve
 from tsloop.entrypoints.state import DEFAULT_ENV_FILE, LOG_LEVELS, CliState, SettingsProblem
 from tsloop.usecases.errors import UseCaseError
 
@@ -123,6 +124,7 @@ def run_command(state: CliState, /, **flags: Any) -> None:
 
 cli.add_command(query)
 cli.add_command(health)
+cli.add_command(serve)
 
 
 def main() -> None:

@@ -33,6 +33,14 @@ class LatestReadingDTO:
 
 
 @dataclass(frozen=True)
+class SeriesDTO:
+    """One stored series: the source and metric that identify it."""
+
+    source: str
+    metric: str
+
+
+@dataclass(frozen=True)
 class BucketDTO:
     """Aggregates of one series over one time bucket starting at `bucket`."""
 

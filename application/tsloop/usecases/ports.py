@@ -7,7 +7,13 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tsloop.domain import Reading
-from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO, SpoolSegment
+from tsloop.usecases.dto import (
+    BucketDTO,
+    LatestReadingDTO,
+    ReadingDTO,
+    SeriesDTO,
+    SpoolSegment,
+)
 
 
 class ReadingCommands(Protocol):
@@ -27,6 +33,10 @@ class ReadingQueries(Protocol):
 
     def latest(self) -> list[LatestReadingDTO]:
         """Return the newest reading of each (source, metric) series."""
+        ...
+
+    def series(self) -> list[SeriesDTO]:
+        """Return every stored (source, metric) series, ordered by source and metric."""
         ...
 
     def range(

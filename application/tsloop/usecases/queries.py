@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from tsloop.domain import InvalidReading
 from tsloop.domain.reading import validate_time
-from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO
+from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO, SeriesDTO
 from tsloop.usecases.errors import InvalidQuery
 from tsloop.usecases.ports import ReadingQueries
 
@@ -22,6 +22,11 @@ MAX_BUCKETS = 100_000
 def get_latest(queries: ReadingQueries) -> list[LatestReadingDTO]:
     """Return the newest reading of every series."""
     return queries.latest()
+
+
+def get_series(queries: ReadingQueries) -> list[SeriesDTO]:
+    """Return every stored series, ordered by source and metric."""
+    return queries.series()
 
 
 def get_range(
@@ -49,16 +54,20 @@ def get_buckets(
     end: datetime,
     source: str | None = None,
     metric: str | None = None,
+    max_buckets: int = MAX_BUCKETS,
 ) -> list[BucketDTO]:
-    """Return avg, min, max and count per bucket of `width` for each matching series."""
+    """Return avg, min, max and count per bucket of `width` for each matching series.
+
+    Raises InvalidQuery if the range contains more than `max_buckets` buckets.
+    """
     start, end = _check_window(start, end)
     if width <= timedelta(0):
         raise InvalidQuery(f"bucket width {width} is invalid: use a positive duration")
     buckets = (end - start) / width
-    if buckets > MAX_BUCKETS:
+    if buckets > max_buckets:
         raise InvalidQuery(
             f"{buckets:.0f} buckets of {width} between {start} and {end} exceed the maximum "
-            f"of {MAX_BUCKETS}: use a wider bucket or a shorter range"
+            f"of {max_buckets}: use a wider bucket or a shorter range"
         )
     return queries.buckets(width, start, end, source=source, metric=metric)
 
