@@ -6,6 +6,7 @@ because these test machines have no Docker engine and no image registry.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -382,7 +383,33 @@ def test_container_becomes_healthy(running: Deployment) -> None:
     assert status == "healthy", (
         f"{check.stdout if check else ''}{check.stderr if check else ''}{log}"
     )
-    assert "healthy: tick " in log
+    assert "healthy: http://127.0.0.1:8000/healthz answered 200" in log
+
+
+def fetch_inside(running: Deployment, path: str) -> str:
+    """GET a path of the container's own HTTP server from inside the container."""
+    script = (
+        "import sys, urllib.request; "
+        f"sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:8000{path}', timeout=10)"
+        ".read().decode())"
+    )
+    result = docker(running.docker_env, "exec", CONTAINER, "python", "-c", script)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_container_serves_metrics(running: Deployment) -> None:
+    metrics = fetch_inside(running, "/metrics")
+
+    assert "tsloop_readings_sampled_total" in metrics
+    assert "tsloop_tick_lateness_seconds_bucket" in metrics
+
+
+def test_container_serves_latest_readings(running: Deployment) -> None:
+    latest = json.loads(fetch_inside(running, "/api/latest"))
+
+    assert isinstance(latest, dict | list)
+    assert json.dumps(latest).count('"synthetic"') >= SERIES
 
 
 def test_health_fails_on_stale_heartbeat(running: Deployment) -> None:

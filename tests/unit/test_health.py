@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
 import time
 
 import pytest
@@ -140,3 +142,57 @@ def test_invalid_setting_exits_1_not_2(heartbeat_path, monkeypatch, database_up)
 def test_default_max_age_grows_with_interval():
     assert default_max_age(1.0) == 8.0
     assert default_max_age(60.0) == 185.0
+
+
+class HealthHandler(http.server.BaseHTTPRequestHandler):
+    """Answer /healthz and /readyz with the status codes set on the server."""
+
+    def do_GET(self):
+        status = self.server.statuses.get(self.path, 404)
+        body = json.dumps({"status": "ok" if status == 200 else "failed"}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def health_server(monkeypatch):
+    server = http.server.HTTPServer(("127.0.0.1", 0), HealthHandler)
+    server.statuses = {"/healthz": 200, "/readyz": 200}
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("TSLOOP_HTTP_PORT", str(server.server_address[1]))
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_http_health_passes_on_200(health_server):
+    result = invoke("--http")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("healthy: http://127.0.0.1:")
+
+
+def test_http_health_fails_on_503(health_server):
+    health_server.statuses["/readyz"] = 503
+
+    result = invoke("--http")
+
+    assert result.exit_code == 1
+    assert "readyz answered 503" in result.output
+    assert '"status": "failed"' in result.output
+
+
+def test_http_health_fails_without_server(monkeypatch):
+    monkeypatch.setenv("TSLOOP_HTTP_PORT", "9")
+
+    result = invoke("--http")
+
+    assert result.exit_code == 1
+    assert "healthz failed" in result.output

@@ -41,11 +41,13 @@ def test_insert_skips_duplicates_and_returns_rows():
     assert sql.endswith("RETURNING readings.time")
 
 
-def test_latest_uses_distinct_on():
+def test_latest_probes_newest_row_per_series():
     sql = compile_sql(latest_statement())
 
-    assert "SELECT DISTINCT ON (readings.source, readings.metric)" in sql
-    assert sql.endswith("ORDER BY readings.source, readings.metric, readings.time DESC")
+    assert "WITH RECURSIVE series" in sql
+    assert "JOIN LATERAL (SELECT readings.time" in sql
+    assert "ORDER BY readings.time DESC" in sql
+    assert "DISTINCT" not in sql
 
 
 def test_range_filters_and_limits():

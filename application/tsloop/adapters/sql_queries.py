@@ -31,24 +31,31 @@ from tsloop.adapters.tables import readings
 from tsloop.usecases.dto import BucketDTO, LatestReadingDTO, ReadingDTO, SeriesDTO
 from tsloop.usecases.errors import StorageError
 
-try:
-    from sqlalchemy.dialects.postgresql import distinct_on
-except ImportError:  # SQLAlchemy < 2.1
-    distinct_on = None  # type: ignore[assignment]
-
 T = TypeVar("T")
 
 
 def latest_statement() -> Select[Any]:
-    """Return the newest row per (source, metric) with DISTINCT ON."""
+    """Return the newest row per (source, metric): one index probe per series.
+
+    DISTINCT ON over the hypertable reads every row, which takes seconds at a
+    day of 100 series at 1 s. Walking the series (see series_statement) and
+    fetching each one's newest row through the unique index costs one probe
+    per series and chunk instead.
+    """
+    series = series_statement().subquery("series")
     t = readings.c
-    statement = select(t.source, t.metric, t.time, t.value).order_by(
-        t.source, t.metric, t.time.desc()
+    newest = (
+        select(t.time, t.value)
+        .where(t.source == series.c.source, t.metric == series.c.metric)
+        .order_by(t.time.desc())
+        .limit(1)
+        .lateral("newest")
     )
-    if distinct_on is None:
-        # SQLAlchemy before 2.1 has no distinct_on() and takes the columns here.
-        return statement.distinct(t.source, t.metric)
-    return statement.ext(distinct_on(t.source, t.metric))
+    return (
+        select(series.c.source, series.c.metric, newest.c.time, newest.c.value)
+        .select_from(series.join(newest, true()))
+        .order_by(series.c.source, series.c.metric)
+    )
 
 
 def series_statement() -> Select[Any]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.error
+import urllib.request
 
 import click
 
@@ -52,7 +55,32 @@ def check_database(settings: Settings, timeout: int) -> tuple[str | None, str]:
     return None, f"database answered in {(time.monotonic() - started) * 1000:.0f} ms"
 
 
+def check_endpoint(url: str, timeout: float) -> tuple[str | None, str]:
+    """Return (problem or None, description) for one GET of a tsloop serve health endpoint."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return None, f"{url} answered {response.status}"
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode("utf-8", errors="replace")
+        try:
+            detail = json.dumps(json.loads(body), sort_keys=True)
+        except ValueError:
+            detail = body.strip()[:200]
+        return f"{url} answered {exc.code}: {detail}", ""
+    except (urllib.error.URLError, OSError) as exc:
+        return f"{url} failed: {exc}", ""
+
+
 @click.command("health")
+@click.option(
+    "--http",
+    "use_http",
+    is_flag=True,
+    help=(
+        "Check a running `tsloop serve` through GET /healthz and /readyz on "
+        "127.0.0.1:TSLOOP_HTTP_PORT instead of reading the heartbeat file."
+    ),
+)
 @click.option(
     "--max-age",
     type=click.FloatRange(min=0, min_open=True),
@@ -69,7 +97,7 @@ def check_database(settings: Settings, timeout: int) -> tuple[str | None, str]:
     help="Seconds to wait for the database connection.",
 )
 @click.pass_obj
-def health(state: CliState, max_age: float | None, timeout: int) -> None:
+def health(state: CliState, use_http: bool, max_age: float | None, timeout: int) -> None:
     """Check that `tsloop run` stores ticks and the database accepts connections.
 
     Reads the heartbeat file that the loop rewrites after each stored tick, and
@@ -81,11 +109,14 @@ def health(state: CliState, max_age: float | None, timeout: int) -> None:
     except SettingsProblem as exc:
         click.echo(f"unhealthy: {exc.message}")
         raise SystemExit(UNHEALTHY) from None
-    limit = max_age if max_age is not None else default_max_age(settings.interval)
-    heartbeat_problem, heartbeat_text = check_heartbeat(settings, limit)
-    database_problem, database_text = check_database(settings, timeout)
-    problems = [problem for problem in (heartbeat_problem, database_problem) if problem]
+    if use_http:
+        base = f"http://127.0.0.1:{settings.http_port}"
+        checks = [check_endpoint(f"{base}/{path}", timeout) for path in ("healthz", "readyz")]
+    else:
+        limit = max_age if max_age is not None else default_max_age(settings.interval)
+        checks = [check_heartbeat(settings, limit), check_database(settings, timeout)]
+    problems = [problem for problem, _ in checks if problem]
     if problems:
         click.echo("unhealthy: " + "; ".join(problems))
         raise SystemExit(UNHEALTHY)
-    click.echo(f"healthy: {heartbeat_text}, {database_text}")
+    click.echo("healthy: " + ", ".join(text for _, text in checks))
