@@ -6,6 +6,7 @@ import json
 import logging
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,11 +17,19 @@ from sqlalchemy import Engine
 
 from bench.timing import LoopTiming, summarize
 from tsloop.adapters.clock import SystemClock
+from tsloop.adapters.engine import MAX_BATCH_ROWS
+from tsloop.adapters.file_spool import FileSpool
 from tsloop.adapters.sql_commands import SqlReadingCommands
 from tsloop.adapters.synthetic_source import SyntheticSource
 from tsloop.domain import Reading
+from tsloop.usecases.backoff import Backoff
+from tsloop.usecases.direct_sink import DirectSink
+from tsloop.usecases.dto import RunSummary
 from tsloop.usecases.ports import ReadingCommands
 from tsloop.usecases.sampling import LoopConfig, run_sampling_loop
+from tsloop.usecases.telemetry import NullTelemetry
+from tsloop.usecases.write_config import WriteConfig
+from tsloop.usecases.write_path import WritePath
 
 
 @dataclass(frozen=True)
@@ -91,12 +100,12 @@ class _TimedCommands:
 def run_loop(engine: Engine | None, interval: float, ticks: int, series: int) -> ScalingPoint:
     """Run the real loop with the synthetic source for `ticks` ticks.
 
-    It writes with SqlReadingCommands, or with no engine to a writer that
-    only counts, which shows the loop's timing without any database work.
+    With an engine, readings go through the service's buffered write path, whose
+    writer thread inserts them with SqlReadingCommands while the loop goes on.
+    Without one, each tick hands its readings to a writer that only counts,
+    which shows the loop's timing without any database work.
     """
     source = _TimedSource(SyntheticSource(series=series))
-    writer = _CountingCommands() if engine is None else SqlReadingCommands(engine)
-    commands = _TimedCommands(writer)
     config = LoopConfig(interval=interval, ticks=ticks, report_limit=ticks)
     # The loop logs one line per tick at INFO and each late tick at WARNING. The
     # summary counts both, so the log is silenced for the run.
@@ -104,7 +113,12 @@ def run_loop(engine: Engine | None, interval: float, ticks: int, series: int) ->
     previous_level = loop_logger.level
     loop_logger.setLevel(logging.ERROR)
     try:
-        summary = run_sampling_loop(source, commands, SystemClock(), config)
+        if engine is None:
+            commands = _TimedCommands(_CountingCommands())
+            summary = run_sampling_loop(source, DirectSink(commands), SystemClock(), config)
+        else:
+            commands = _TimedCommands(SqlReadingCommands(engine))
+            summary = _run_with_write_path(source, commands, config, series)
     finally:
         loop_logger.setLevel(previous_level)
     return ScalingPoint(
@@ -114,6 +128,28 @@ def run_loop(engine: Engine | None, interval: float, ticks: int, series: int) ->
         insert_seconds=commands.seconds,
         database=engine is not None,
     )
+
+
+def _run_with_write_path(
+    source: _TimedSource, commands: _TimedCommands, config: LoopConfig, series: int
+) -> RunSummary:
+    """Run the loop with the buffered write path, then flush it; the flush is not timed."""
+    write_config = WriteConfig(batch_size=MAX_BATCH_ROWS, buffer_size=max(10 * series, 10_000))
+    with tempfile.TemporaryDirectory(prefix="tsloop-bench-spool-") as spool_dir:
+        spool = FileSpool(Path(spool_dir), 1024 * 1024 * 1024)
+        write_path = WritePath(commands, spool, write_config, Backoff(0.5, 5.0), NullTelemetry())
+        write_path.start()
+        try:
+            summary = run_sampling_loop(source, write_path, SystemClock(), config)
+        finally:
+            write_path.close(timeout=120.0, abort=_NeverAbort())
+            spool.close()
+    return summary
+
+
+class _NeverAbort:
+    def is_set(self) -> bool:
+        return False
 
 
 def start_sleep_floor(interval: float, ticks: int) -> subprocess.Popen[str]:
