@@ -256,9 +256,9 @@ def test_logs_each_tick_and_summary(clock, source, commands, caplog):
 
     messages = [record.getMessage() for record in caplog.records]
     assert messages == [
-        "tick 0: sampled=3 written=3 lateness=0.0 ms",
-        "tick 1: sampled=3 written=3 lateness=0.0 ms",
-        "stopped: ticks=2 rows=6 late=0 missed=0 failed=0",
+        "tick 0: sampled=3 lateness=0.0 ms",
+        "tick 1: sampled=3 lateness=0.0 ms",
+        "stopped: ticks=2 late=0 missed=0 failed=0",
     ]
 
 

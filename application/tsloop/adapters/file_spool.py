@@ -53,7 +53,7 @@ class FileSpool:
         self._open_file: BinaryIO | None = None
         if self._sizes:
             logger.info(
-                "spool %s contains %d segments, %d bytes, to replay",
+                "spool folder %s contains %d segments, %d bytes, to replay",
                 directory,
                 len(self._sizes),
                 sum(self._sizes.values()),
