@@ -21,7 +21,7 @@ VALID = {
     [
         (
             {"app_database_runtime_password": None},
-            "app_database_runtime_password is missing or empty",
+            "missing required arguments: app_database_runtime_password",
         ),
         ({"app_database_owner_password": ""}, "app_database_owner_password is missing or empty"),
         ({"app_database_client_cidrs": []}, "must be a non-empty list of IPv4 networks"),
