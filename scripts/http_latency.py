@@ -9,6 +9,7 @@ and only sends to loopback addresses.
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import threading
@@ -21,9 +22,9 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Return the nearest-rank percentile of an ascending list."""
-    index = max(0, min(len(sorted_values) - 1, round(fraction * len(sorted_values) + 0.5) - 1))
-    return sorted_values[index]
+    """Return the nearest-rank percentile of an ascending list, with `fraction` in (0, 1]."""
+    rank = max(math.ceil(fraction * len(sorted_values)), 1)
+    return sorted_values[rank - 1]
 
 
 def run(url: str, requests: int, concurrency: int, max_seconds: float) -> int:
