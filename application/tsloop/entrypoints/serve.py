@@ -7,17 +7,18 @@ import signal
 import threading
 import time
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import uvicorn
 
 from tsloop import bootstrap
 from tsloop.adapters.settings import SettingsError
 from tsloop.entrypoints import formatting
-from tsloop.entrypoints.http import HttpContext, create_app
 from tsloop.entrypoints.loop_thread import LoopThread
 from tsloop.entrypoints.state import CliState, SettingsProblem
+
+if TYPE_CHECKING:
+    import uvicorn
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,12 @@ def serve(state: CliState, /, host: str | None, port: int | None, **flags: Any) 
     Runs until SIGTERM or SIGINT, or until the loop ends by TSLOOP_TICKS or
     TSLOOP_DURATION. Exits with status 1 if the loop or the server cannot start.
     """
+    # Imported here, so `tsloop run` and the other commands do not load the web stack
+    # (about 10 MiB of resident memory).
+    import uvicorn
+
+    from tsloop.entrypoints.http import HttpContext, create_app
+
     overrides = {key: value for key, value in flags.items() if value is not None}
     if host is not None:
         overrides["http_host"] = host
