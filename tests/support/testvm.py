@@ -170,7 +170,8 @@ def run_site(vm: TestVm, variables: Path, ansible_playbook: Path, *extra: str) -
     )
     seconds = time.monotonic() - started
     output = result.stdout + result.stderr
+    # The recap has one line per host (the VM, and localhost for the inventory check).
     recap = RECAP.findall(output)
-    changed = int(recap[-1][1]) if recap else -1
-    failed = int(recap[-1][3]) if recap else -1
+    changed = sum(int(line[1]) for line in recap) if recap else -1
+    failed = sum(int(line[3]) for line in recap) if recap else -1
     return PlaybookRun(result.returncode, changed, failed, seconds, output)
