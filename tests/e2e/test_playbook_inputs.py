@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support.testvm import DatabaseAccess, PlaybookRun, TestVm, run_site
+from tests.support.testvm import REPO_ROOT, DatabaseAccess, PlaybookRun, TestVm, run_site
 
 VALID = {
     "app_database_owner_password": "owner-password-1",
@@ -49,3 +50,17 @@ def test_site_rejects_bad_input_before_changes(
     assert run.returncode != 0
     assert message in run.output
     assert run.changed == 0
+
+
+def test_site_fails_without_database_hosts(ansible_playbook: Path) -> None:
+    run = subprocess.run(
+        [str(ansible_playbook), "site.yml"],
+        cwd=REPO_ROOT,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert run.returncode != 0
+    assert "no host in the `database` group" in run.stdout
