@@ -38,7 +38,6 @@ RUN_BEFORE_STOP_S = 4.0
 ROWS_WAIT_S = 60.0
 HEALTH_WAIT_S = 60.0
 DOCKER_STOP_GRACE_S = 10.0
-FIREWALL_COMMENT = "tsloop-container-test"
 TICK_LINE = re.compile(r"INFO tsloop\.usecases\.sampling: tick (\d+): sampled=(\d+) ")
 
 
@@ -152,91 +151,13 @@ def remove_deployment(environment: dict[str, str], images_before: set[str]) -> N
         docker(environment, "image", "rm", "--force", *sorted(left_over))
 
 
-def podman_subnets(environment: dict[str, str]) -> list[str]:
-    result = subprocess.run(
-        [
-            "podman",
-            "network",
-            "inspect",
-            "podman",
-            "--format",
-            "{{range .Subnets}}{{.Subnet}} {{end}}",
-        ],
-        env=environment,
-        text=True,
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split()
-
-
-def container_firewall_rules(vm: TestVm, subnets: list[str]) -> list[list[str]]:
-    """Return FORWARD rules that let containers open connections to PostgreSQL on the VM.
-
-    The test VM's own chain forwards only replies into the VM, because the host reaches it
-    directly. Container traffic is forwarded, and podman masquerades it to the host's veth
-    address, which pg_hba.conf admits.
-    """
-    comment = ["-m", "comment", "--comment", FIREWALL_COMMENT]
-    rules = []
-    for subnet in subnets:
-        rules.append(
-            [
-                "-s",
-                subnet,
-                "-o",
-                vm.host_veth,
-                "-d",
-                vm.address,
-                "-p",
-                "tcp",
-                "--dport",
-                "5432",
-                *comment,
-                "-j",
-                "ACCEPT",
-            ]
-        )
-        rules.append(
-            [
-                *[
-                    "-i",
-                    vm.host_veth,
-                    "-s",
-                    vm.address,
-                    "-d",
-                    subnet,
-                    "-p",
-                    "tcp",
-                    "--sport",
-                    "5432",
-                ],
-                *["-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", *comment, "-j", "ACCEPT"],
-            ]
-        )
-    return rules
-
-
 @pytest.fixture(scope="module")
 def container_route(shared_vm: TestVm) -> Iterator[dict[str, str]]:
-    """Start podman's service and let its containers reach the VM's PostgreSQL."""
+    """Start podman's service; the test VM forwards its containers' PostgreSQL connections."""
     environment, started_service = start_container_service()
-    rules = container_firewall_rules(shared_vm, podman_subnets(environment))
-    for rule in rules:
-        subprocess.run(["iptables", "-I", "FORWARD", "1", *rule], timeout=30, check=True)
     try:
         yield environment
     finally:
-        for rule in rules:
-            for _ in range(10):
-                check = subprocess.run(
-                    ["iptables", "-C", "FORWARD", *rule], capture_output=True, check=False
-                )
-                if check.returncode != 0:
-                    break
-                subprocess.run(["iptables", "-D", "FORWARD", *rule], timeout=30, check=False)
         if started_service:
             subprocess.run([str(TEARDOWN)], timeout=60, check=False)
 
