@@ -220,3 +220,18 @@ def test_second_signal_sets_abort(runner, monkeypatch, caplog):
     assert flags["after_first"] == (True, False)
     assert flags["after_second"] == (True, True)
     assert "stopped on SIGTERM and SIGINT" in caplog.text
+
+
+def test_query_range_reports_no_readings(runner, monkeypatch):
+    class EmptyQueries:
+        def range(self, source, metric, start, end, limit):
+            return []
+
+    monkeypatch.setenv("TSLOOP_DB_PASSWORD", "secret")
+    monkeypatch.setattr(bootstrap, "build_queries", lambda engine: EmptyQueries())
+
+    result = runner.invoke(cli, ["query", "range", "--source", "s", "--metric", "nope"])
+
+    assert result.exit_code == 0, result.output
+    assert "no readings of s/nope in [" in result.output
+    assert "tsloop query latest" in result.output

@@ -80,6 +80,9 @@ def range_command(
     rows = _run_query(
         state, lambda port: queries.get_range(port, source, metric, start, end, limit)
     )
+    if not rows:
+        _report_empty(f"no readings of {source}/{metric}", start, end)
+        return
     click.echo(formatting.format_range(rows))
 
 
@@ -103,4 +106,18 @@ def bucket_command(
     rows = _run_query(
         state, lambda port: queries.get_buckets(port, width, start, end, source, metric)
     )
+    if not rows:
+        series = f"{source or '*'}/{metric or '*'}"
+        _report_empty(f"no readings of {series}", start, end)
+        return
     click.echo(formatting.format_buckets(rows))
+
+
+def _report_empty(what: str, start: datetime, end: datetime) -> None:
+    """Say on stderr that a query matched nothing, and where to look for series names."""
+    click.echo(
+        f"{what} in [{start.isoformat()}, {end.isoformat()}). "
+        "`tsloop query latest` lists every series with its newest reading; widen the range "
+        "with --start and --end.",
+        err=True,
+    )
