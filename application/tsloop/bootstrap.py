@@ -173,14 +173,13 @@ def run_service(
         write_path = build_write_path(settings, engine, spool, telemetry)
         write_path.start()
         try:
-            summary = run_loop(
-                settings,
-                source=build_source(settings),
-                commands=build_commands(engine),
-                clock=SystemClock(),
-                stop=stop,
-                telemetry=telemetry,
-                sink=write_path,
+            summary = run_sampling_loop(
+                build_source(settings),
+                write_path,
+                SystemClock(),
+                build_loop_config(settings),
+                stop,
+                telemetry,
             )
         finally:
             totals = write_path.close(settings.shutdown_timeout, abort or _Unset())
