@@ -11,7 +11,7 @@ from bench.loop import ScalingPoint
 from bench.runner import BenchmarkResult
 from bench.timing import LoopTiming
 
-# Goals, not assertions: the report says whether each one was met.
+# Goals, not assertions: the report states whether each one was met.
 WRITER_COPY_RATIO_TARGET = 0.8
 WRITER_TARGET_METHOD = "insert_batch, batch 10,000"
 LATENESS_P99_TARGET = 0.002
@@ -154,7 +154,7 @@ def format_scaling(points: list[ScalingPoint]) -> str:
 
 
 def check_targets(result: BenchmarkResult) -> list[TargetCheck]:
-    """Compare the figures with the goals; a missed goal is reported, never raised."""
+    """Compare the figures with the goals. A missed goal is reported, not raised."""
     checks = []
     writer = next((r for r in result.ingest if r.method == WRITER_TARGET_METHOD), None)
     if writer is not None:

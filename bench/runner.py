@@ -69,7 +69,7 @@ def run_benchmark(
 ) -> BenchmarkResult:
     """Measure ingest, loop timing, footprint and scaling, and leave `readings` empty.
 
-    Raises ExistingRowsError if `readings` holds rows and `allow_truncate` is
+    Raises ExistingRowsError if `readings` contains rows and `allow_truncate` is
     False, because every step starts with TRUNCATE readings.
     """
     owner_engine = create_db_engine(target.owner_url)

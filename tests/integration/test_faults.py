@@ -1,7 +1,7 @@
 """Write path under faults: PostgreSQL stopped or restarted, network cut, kill and stop signals.
 
 Each test runs `tsloop run` as a subprocess against the TimescaleDB in the test
-VM. The buffer holds two ticks, so every outage overflows into the spool. The
+VM. The buffer has room for two ticks, so every outage overflows into the spool. The
 rows in the database must match the figures that the runs report exactly.
 Every wait is bounded, and PostgreSQL and the network link are restored in a
 `finally` block even when a check fails.

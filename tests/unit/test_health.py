@@ -145,7 +145,7 @@ def test_default_max_age_grows_with_interval():
 
 
 class HealthHandler(http.server.BaseHTTPRequestHandler):
-    """Answer /healthz and /readyz with the status codes set on the server."""
+    """Serve /healthz and /readyz with the status codes set on the server."""
 
     def do_GET(self):
         status = self.server.statuses.get(self.path, 404)

@@ -69,5 +69,5 @@ ACCESS_REJECTED_MARKERS = (
 
 
 def is_access_rejected(message: str) -> bool:
-    """Return whether a connection error says the server rejected the role or database."""
+    """Return whether a connection error reports that the server rejected the role or database."""
     return any(marker in message for marker in ACCESS_REJECTED_MARKERS)
